@@ -1,0 +1,23 @@
+/** Everything a request handler or socket namespace may use, made once at start by startHub. */
+import type { Context } from 'hono';
+import type { HubConfig } from './config.ts';
+import type { Logger } from './log.ts';
+import type { Database } from './store/db.ts';
+import type { AuthService } from './auth/auth-service.ts';
+import type { QueueService } from './queue/queue-service.ts';
+import type { DeviceStates, TicketPrinter } from './devices/ports.ts';
+
+export interface HubContext {
+  config: HubConfig;
+  version: string;
+  startedAt: number;
+  log: Logger;
+  db: Database;
+  auth: AuthService;
+  queue: QueueService;
+  printer: TicketPrinter;
+  devices: DeviceStates;
+  /** key of the MAC on ticket QR codes */
+  qrKey: Buffer;
+  clientAddress(c: Context): string;
+}

@@ -1,0 +1,31 @@
+/**
+ * What the hub needs from the device layer, as interfaces: the HTTP and queue code depend on these,
+ * and hub/devices/manager.ts wires them to the real drivers in devices/.
+ */
+export type DeviceKind = 'printer' | 'fingerprint' | 'signature' | 'card';
+export type DeviceStatus = 'online' | 'offline' | 'busy' | 'error';
+export interface DeviceState { id: string; kind: DeviceKind; status: DeviceStatus; detail?: string }
+
+export type PrintResult =
+  | { ok: true }
+  | { ok: false; code: 'PRINTER_OFFLINE' | 'PAPER_OUT' | 'PRINTER_ERROR'; message: string };
+
+export interface QueueTicketPrintout {
+  officeName: string;
+  label: string;
+  serviceNameId: string;
+  serviceNameEn: string;
+  issuedAt: string;
+  peopleAhead: number;
+  estimatedWaitMinutes: number;
+  qrText: string;
+}
+
+export interface TicketPrinter {
+  printQueueTicket(t: QueueTicketPrintout): Promise<PrintResult>;
+}
+
+export interface DeviceStates {
+  states(): DeviceState[];
+  onChange(listener: (states: DeviceState[]) => void): () => void;
+}

@@ -1,0 +1,129 @@
+/**
+ * The hub: opens the store, seeds the office, starts the devices, serves HTTP + Socket.IO on one
+ * server. `startHub` is what `npm start` (hub/main.ts), the tests and the benchmarks call.
+ */
+import { createServer, type Server as HttpServer } from 'node:http';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createHmac } from 'node:crypto';
+import { getRequestListener } from '@hono/node-server';
+import { Server as IoServer } from 'socket.io';
+import type { Context } from 'hono';
+import { loadConfig, parseConfig, type HubConfig, type HubConfigInput } from './config.ts';
+import { createLogger, type Logger } from './log.ts';
+import { Database } from './store/db.ts';
+import { migrate } from './store/migrations.ts';
+import { districtLookup } from './store/regions.ts';
+import { AtRestCipher, loadOrCreateMasterKey } from './security/at-rest.ts';
+import { AuthService } from './auth/auth-service.ts';
+import { QueueService } from './queue/queue-service.ts';
+import { seedDemo, seedOffice, type DemoCredentials } from './seed.ts';
+import { createHttpApp, SCREENS } from './http/app.ts';
+import { attachNamespaces } from './realtime/namespaces.ts';
+import { createDeviceManager, type DeviceManager } from './devices/manager.ts';
+import type { HubContext } from './context.ts';
+
+export { loadConfig, parseConfig, ConfigError, type HubConfig, type HubConfigInput } from './config.ts';
+export { ROUTES, type RouteSpec } from './http/routes.ts';
+export { NAMESPACES } from './realtime/namespaces.ts';
+export { SCREENS } from './http/app.ts';
+export type { DemoCredentials } from './seed.ts';
+export type { HubContext } from './context.ts';
+
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const VERSION = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+
+export interface RunningHub {
+  url: string;
+  port: number;
+  config: HubConfig;
+  context: HubContext;
+  /** demo credentials (demo mode only) */
+  demo: DemoCredentials | null;
+  devices: DeviceManager;
+  /** what the ticket printer printed (demo mode with the simulated printer) */
+  printer: { getPrinted(): { text: string; qr: string[] }[] };
+  /** the URL of every screen, with the device token where the screen needs one */
+  screens: Record<(typeof SCREENS)[number], string>;
+  close(): Promise<void>;
+}
+
+export interface StartOptions extends HubConfigInput {
+  logger?: Logger;
+  uiDir?: string;
+}
+
+export async function startHub(opts: StartOptions = {}): Promise<RunningHub> {
+  const { logger, uiDir, ...overrides } = opts;
+  const config = loadConfig(process.env, overrides);
+  const log = logger ?? createLogger(config.logLevel, { svc: 'hub' });
+  const dataDir = resolve(config.dataDir);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+
+  const db = await Database.open(join(dataDir, 'hub.sqlite'));
+  const cleanups: (() => Promise<void> | void)[] = [() => db.close()];
+  try {
+    const version = await migrate(db);
+    const master = loadOrCreateMasterKey(join(dataDir, 'keys', 'at-rest.key'), config.atRestKey);
+    const cipher = new AtRestCipher(master);
+    const auth = new AuthService(db, { sessionIdleMinutes: config.sessionIdleMinutes, ...config.login });
+    await seedOffice(db, config);
+    const demo = config.mode === 'demo' ? await seedDemo(db, auth, dataDir) : null;
+    const queue = new QueueService(db, cipher, districtLookup(), config.queue, config.timezone);
+    await queue.load();
+
+    const devices = await createDeviceManager(config, log);
+    cleanups.unshift(() => devices.close());
+
+    const context: HubContext = {
+      config, version: VERSION, startedAt: Date.now(), log, db, auth, queue,
+      printer: devices.printer, devices,
+      qrKey: createHmac('sha256', master).update('ticket-qr').digest(),
+      clientAddress: (c: Context) => {
+        const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+        return incoming?.socket?.remoteAddress ?? 'unknown';
+      },
+    };
+    const app = createHttpApp(context, uiDir ?? join(root, 'dist', 'ui'));
+
+    const server: HttpServer = createServer(getRequestListener(app.fetch));
+    const io = new IoServer(server, { serveClient: false, cors: { origin: false } });
+    const detach = attachNamespaces(io, context);
+    await new Promise<void>((res, rej) => {
+      server.once('error', rej);
+      server.listen(config.port, config.host, () => res());
+    });
+    const addr = server.address();
+    const port = typeof addr === 'object' && addr ? addr.port : config.port;
+    const hostForUrl = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+    const url = `http://${hostForUrl}:${port}`;
+    log.info('hub started', { url, schemaVersion: version, mode: config.mode });
+
+    const screens = {
+      kiosk: `${url}/kiosk/${demo ? `?token=${demo.kioskToken}` : ''}`,
+      operator: `${url}/operator/`,
+      supervisor: `${url}/supervisor/`,
+      display: `${url}/display/${demo ? `?token=${demo.displayToken}` : ''}`,
+    };
+
+    let closed = false;
+    return {
+      url, port, config, context, demo, devices, screens,
+      printer: { getPrinted: () => devices.printedTickets() },
+      async close() {
+        if (closed) return;
+        closed = true;
+        detach();
+        io.disconnectSockets(true);
+        await new Promise<void>((res) => io.close(() => res()));
+        server.closeAllConnections?.();
+        await new Promise<void>((res) => server.close(() => res()));
+        for (const c of cleanups) await c();
+      },
+    };
+  } catch (e) {
+    for (const c of cleanups) await Promise.resolve(c()).catch(() => undefined);
+    throw e;
+  }
+}
