@@ -1,0 +1,71 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ConfigError, loadConfig } from '../../hub/config.ts';
+import { createLogger } from '../../hub/log.ts';
+import { FailureWindow } from '../../hub/auth/rate-limit.ts';
+import { AtRestCipher } from '../../hub/security/at-rest.ts';
+import { parseTicketQr, ticketQrText } from '../../hub/queue/ticket-qr.ts';
+import { randomBytes } from 'node:crypto';
+
+test('configuration: defaults, environment, and a clear error naming a bad field', () => {
+  const cfg = loadConfig({});
+  assert.is(cfg.port, 8080);
+  assert.is(cfg.dataDir, './data');
+  assert.is(loadConfig({ PORT: '9090', HUB_DATA_DIR: '/tmp/x' }).port, 9090);
+  try {
+    loadConfig({ PORT: 'eighty', HUB_TIMEZONE: 'Mars/Olympus' });
+    assert.unreachable('should refuse');
+  } catch (e) {
+    assert.instance(e, ConfigError);
+    assert.match((e as Error).message, /port: must be a number/);
+    assert.match((e as Error).message, /timezone: unknown IANA time zone/);
+  }
+  assert.throws(() => loadConfig({ HUB_CONFIG_FILE: '/nonexistent/hub.json' }), /does not exist/);
+});
+
+test('logs never carry personal data, whatever the caller passes', () => {
+  const lines: string[] = [];
+  const log = createLogger('debug', {}, (l) => lines.push(l));
+  log.info('issued', { label: 'A-001', nik: '3201014508900001', resident: { fullName: 'Siti', pin: '123456' }, username: 'operator1' });
+  const rec = JSON.parse(lines[0]!);
+  assert.is(rec.label, 'A-001');
+  assert.is(rec.nik, '[redacted]');
+  assert.is(rec.resident.fullName, '[redacted]');
+  assert.is(rec.resident.pin, '[redacted]');
+  assert.is(rec.username, 'operator1');
+  assert.not.match(lines[0]!, /3201014508900001|Siti|123456/);
+});
+
+test('sign-in failures block a key for the rest of the window', () => {
+  const w = new FailureWindow(3, 60_000);
+  w.fail('op', 0); w.fail('op', 1000);
+  assert.is(w.blockedFor('op', 2000), 0);
+  w.fail('op', 2000);
+  assert.is(w.blockedFor('op', 3000), 57);
+  assert.is(w.blockedFor('op', 60_001), 0, 'the oldest failure left the window');
+  w.clear('op');
+  assert.is(w.blockedFor('op', 3000), 0);
+});
+
+test('values encrypted at rest decrypt only with the same key and context', () => {
+  const c = new AtRestCipher(randomBytes(32));
+  const blob = c.encrypt('3201014508900001', 'tickets.nik');
+  assert.not.ok(blob.includes(Buffer.from('3201014508900001')));
+  assert.is(c.decryptText(blob, 'tickets.nik'), '3201014508900001');
+  assert.throws(() => c.decrypt(blob, 'other.column'));
+  assert.throws(() => new AtRestCipher(randomBytes(32)).decrypt(blob, 'tickets.nik'));
+  const tampered = Buffer.from(blob); tampered[tampered.length - 1]! ^= 1;
+  assert.throws(() => c.decrypt(tampered, 'tickets.nik'));
+  assert.is(c.lookupHash('x', 'nik'), c.lookupHash('x', 'nik'));
+});
+
+test('ticket QR codes are recognised only when their MAC is right', () => {
+  const key = randomBytes(32);
+  const text = ticketQrText(key, { id: 'abc', label: 'B-003' });
+  assert.equal(parseTicketQr(key, text), { id: 'abc', label: 'B-003' });
+  assert.is(parseTicketQr(key, text.replace('B-003', 'B-004')), null);
+  assert.is(parseTicketQr(randomBytes(32), text), null);
+  assert.is(parseTicketQr(key, 'garbage'), null);
+});
+
+test.run();
