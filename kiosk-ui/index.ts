@@ -1,0 +1,12 @@
+/**
+ * The kiosk-ui folder's public face for other folders and tests: the pure logic behind the screens.
+ * The screens themselves are bundled by scripts/build-ui.ts from kiosk/, operator/, supervisor/.
+ */
+export { checkNik, decodeBirthDate, faultFromHub, groupNik, isNikCode, nikFaultMessage, regionLookup, NIK_LENGTH } from './kiosk/nik.ts';
+export type { BirthInfo, Lang, NikCode, NikFault } from './kiosk/nik.ts';
+export { idleView, parseIdleSeconds, DEFAULT_IDLE_SECONDS, IDLE_WARN_SECONDS } from './kiosk/idle.ts';
+export type { IdleView } from './kiosk/idle.ts';
+export { kioskReducer, initialState, hasSessionData } from './kiosk/flow.ts';
+export type { KioskAction, KioskState, Step, SubmitError } from './kiosk/flow.ts';
+export { formatClock, formatDate, formatMinutes, formatWait, localDay, minutesBetween } from './shared/format.ts';
+export * from './shared/schemas.ts';

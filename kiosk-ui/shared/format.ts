@@ -1,0 +1,40 @@
+/** Formatting shared by the screens: times in the PC's own zone, waits in whole minutes. */
+export type Lang = 'id' | 'en';
+
+export function formatClock(iso: string | Date, lang: Lang = 'id'): string {
+  const d = typeof iso === 'string' ? new Date(iso) : iso;
+  if (Number.isNaN(d.getTime())) return '—';
+  return d.toLocaleTimeString(lang === 'id' ? 'id-ID' : 'en-GB', { hour: '2-digit', minute: '2-digit' });
+}
+
+export function formatDate(iso: string | Date, lang: Lang = 'id'): string {
+  const d = typeof iso === 'string' ? new Date(iso) : iso;
+  if (Number.isNaN(d.getTime())) return '—';
+  return d.toLocaleDateString(lang === 'id' ? 'id-ID' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric' });
+}
+
+/** "± 12 menit" / "about 12 minutes"; under a minute reads as "less than a minute". */
+export function formatWait(minutes: number, lang: Lang): string {
+  const m = Math.max(0, Math.round(minutes));
+  if (lang === 'en') return m < 1 ? 'less than a minute' : `about ${m} ${m === 1 ? 'minute' : 'minutes'}`;
+  return m < 1 ? 'kurang dari 1 menit' : `± ${m} menit`;
+}
+
+/** Whole minutes between two instants, never negative (clocks of hub and PC may differ a little). */
+export function minutesBetween(fromIso: string, now: Date): number {
+  const t = new Date(fromIso).getTime();
+  if (Number.isNaN(t)) return 0;
+  return Math.max(0, Math.floor((now.getTime() - t) / 60_000));
+}
+
+/** Minutes with one decimal in Indonesian notation ("3,5"), or a dash for no data. */
+export function formatMinutes(m: number | null | undefined): string {
+  if (m === null || m === undefined || !Number.isFinite(m)) return '—';
+  return (Math.round(m * 10) / 10).toLocaleString('id-ID', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+}
+
+/** Today as YYYY-MM-DD in the PC's zone (the day the hub's statistics are keyed by). */
+export function localDay(d: Date = new Date()): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
