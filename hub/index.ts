@@ -54,7 +54,17 @@ export interface StartOptions extends HubConfigInput {
   uiDir?: string;
 }
 
-export async function startHub(opts: StartOptions = {}): Promise<RunningHub> {
+/** The hub without a server: its context and its web-standard HTTP app (runs on Node or Deno). */
+export interface Hub {
+  config: HubConfig;
+  context: HubContext;
+  app: ReturnType<typeof createHttpApp>;
+  demo: DemoCredentials | null;
+  devices: DeviceManager;
+  close(): Promise<void>;
+}
+
+export async function createHub(opts: StartOptions = {}): Promise<Hub> {
   const { logger, uiDir, ...overrides } = opts;
   const config = loadConfig(process.env, overrides);
   const log = logger ?? createLogger(config.logLevel, { svc: 'hub' });
@@ -64,7 +74,7 @@ export async function startHub(opts: StartOptions = {}): Promise<RunningHub> {
   const db = await Database.open(join(dataDir, 'hub.sqlite'));
   const cleanups: (() => Promise<void> | void)[] = [() => db.close()];
   try {
-    const version = await migrate(db);
+    await migrate(db);
     const master = loadOrCreateMasterKey(join(dataDir, 'keys', 'at-rest.key'), config.atRestKey);
     const cipher = new AtRestCipher(master);
     const auth = new AuthService(db, { sessionIdleMinutes: config.sessionIdleMinutes, ...config.login });
@@ -86,8 +96,27 @@ export async function startHub(opts: StartOptions = {}): Promise<RunningHub> {
       },
     };
     const app = createHttpApp(context, uiDir ?? join(root, 'dist', 'ui'));
+    let closed = false;
+    return {
+      config, context, app, demo, devices,
+      async close() {
+        if (closed) return;
+        closed = true;
+        for (const c of cleanups) await c();
+      },
+    };
+  } catch (e) {
+    for (const c of cleanups) await Promise.resolve(c()).catch(() => undefined);
+    throw e;
+  }
+}
 
-    const server: HttpServer = createServer(getRequestListener(app.fetch));
+/** The hub on Node: HTTP and Socket.IO on one server. */
+export async function startHub(opts: StartOptions = {}): Promise<RunningHub> {
+  const hub = await createHub(opts);
+  const { config, context, demo, devices } = hub;
+  try {
+    const server: HttpServer = createServer(getRequestListener(hub.app.fetch));
     const io = new IoServer(server, { serveClient: false, cors: { origin: false } });
     const detach = attachNamespaces(io, context);
     await new Promise<void>((res, rej) => {
@@ -98,7 +127,7 @@ export async function startHub(opts: StartOptions = {}): Promise<RunningHub> {
     const port = typeof addr === 'object' && addr ? addr.port : config.port;
     const hostForUrl = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
     const url = `http://${hostForUrl}:${port}`;
-    log.info('hub started', { url, schemaVersion: version, mode: config.mode });
+    context.log.info('hub started', { url, mode: config.mode });
 
     const screens = {
       kiosk: `${url}/kiosk/${demo ? `?token=${demo.kioskToken}` : ''}`,
@@ -119,11 +148,11 @@ export async function startHub(opts: StartOptions = {}): Promise<RunningHub> {
         await new Promise<void>((res) => io.close(() => res()));
         server.closeAllConnections?.();
         await new Promise<void>((res) => server.close(() => res()));
-        for (const c of cleanups) await c();
+        await hub.close();
       },
     };
   } catch (e) {
-    for (const c of cleanups) await Promise.resolve(c()).catch(() => undefined);
+    await hub.close();
     throw e;
   }
 }
