@@ -1,0 +1,10 @@
+/** Card reader/writer and the KTP-el chip: APDU and TLV codecs, chip profile, SOD and passive authentication, test factory. */
+export * from './errors.ts';
+export * from './tlv.ts';
+export * from './apdu.ts';
+export * from './fcp.ts';
+export * from './profile.ts';
+export * from './files.ts';
+export * from './sod.ts';
+export * from './passive-auth.ts';
+export * from './factory.ts';
