@@ -114,15 +114,19 @@ export class QueueService extends EventEmitter<QueueEvents> {
   }
 
   private async estimateFor(t: Ticket, activeCounterIds: string[]) {
-    const waiting = await this.db.all<TicketRow>(
-      `SELECT ${TICKET_COLS} FROM tickets WHERE day = ? AND status = 'waiting' AND service_code = ? AND issued_at < ?`, [this.today(), t.serviceCode, t.issuedAt]);
-    const ahead = t.priority === 'none' ? waiting.length : waiting.filter((w) => w.priority !== 'none').length;
-    const stats = await this.dayStats(this.today());
-    const s = stats.find((x) => x.serviceCode === t.serviceCode);
-    const mean = s && s.avgServiceMinutes !== null && s.served >= 3 ? s.avgServiceMinutes : this.service(t.serviceCode).standardMinutes;
+    const day = this.today();
+    const ahead = await this.db.get<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM tickets WHERE day = ? AND status = 'waiting' AND service_code = ? AND issued_at < ?
+         AND (? = 'none' OR priority <> 'none')`, [day, t.serviceCode, t.issuedAt, t.priority]);
+    const served = await this.db.get<{ n: number; mean: number | null }>(
+      `SELECT COUNT(*) AS n, AVG((julianday(finished_at) - julianday(started_at)) * 1440) AS mean FROM tickets
+       WHERE day = ? AND service_code = ? AND status = 'done' AND started_at IS NOT NULL`, [day, t.serviceCode]);
+    // today's measured mean once it rests on a few residents; the SOP standard before that
+    const mean = served && served.n >= 3 && served.mean !== null ? served.mean : this.service(t.serviceCode).standardMinutes;
     const serving = this.counters.filter((c) => c.serviceCodes.includes(t.serviceCode));
     const open = serving.filter((c) => activeCounterIds.includes(c.id)).length || serving.length;
-    return { peopleAhead: ahead, estimatedWaitMinutes: estimateWaitMinutes(ahead, mean, open) };
+    const peopleAhead = ahead?.n ?? 0;
+    return { peopleAhead, estimatedWaitMinutes: estimateWaitMinutes(peopleAhead, mean, open) };
   }
 
   /** Waiting tickets of earlier days are closed as expired when a new day starts. */
@@ -148,7 +152,7 @@ export class QueueService extends EventEmitter<QueueEvents> {
       await this.expireOldDays(q, day);
       const busy = await q.get<TicketRow>(`SELECT ${TICKET_COLS} FROM tickets WHERE day = ? AND counter_id = ? AND status IN ('called','serving')`, [day, counterId]);
       if (busy) throw new HubError(409, 'COUNTER_BUSY', `${counter.name} still has ${busy.label} (${busy.status}); finish it, transfer it or mark a no-show first`);
-      const waiting = (await q.all<TicketRow>(`SELECT ${TICKET_COLS} FROM tickets WHERE day = ? AND status = 'waiting'`, [day])).map(toTicket);
+      const waiting = (await q.all<TicketRow>(`SELECT ${TICKET_COLS} FROM tickets WHERE day = ? AND status = 'waiting' ORDER BY issued_at`, [day])).map(toTicket);
       const recent = await q.all<{ priority: Priority }>(
         `SELECT t.priority FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id
          WHERE e.counter_id = ? AND e.type = 'called' AND t.day = ? ORDER BY e.id DESC LIMIT 10`, [counterId, day]);
@@ -240,10 +244,16 @@ export class QueueService extends EventEmitter<QueueEvents> {
     return (await this.db.all<TicketRow>(`SELECT ${TICKET_COLS} FROM tickets WHERE day = ? ORDER BY issued_at`, [day])).map(toTicket);
   }
 
+  /** Tickets of the day still in the queue or at a counter: what live screens need. */
+  private async liveTickets(day: string): Promise<Ticket[]> {
+    return (await this.db.all<TicketRow>(
+      `SELECT ${TICKET_COLS} FROM tickets WHERE day = ? AND status IN ('waiting','called','serving') ORDER BY issued_at`, [day])).map(toTicket);
+  }
+
   /** Operators' view: counters with their current ticket and the waiting list in call order. */
   async state() {
     const day = this.today();
-    const tickets = await this.ticketsOfDay(day);
+    const tickets = await this.liveTickets(day);
     const counters = this.counters.map((c) => ({
       ...c,
       current: tickets.find((t) => t.counterId === c.id && (t.status === 'called' || t.status === 'serving')) ?? null,
@@ -258,18 +268,21 @@ export class QueueService extends EventEmitter<QueueEvents> {
     const calls = await this.db.all<{ label: string; counter_id: string; at: string; type: string }>(
       `SELECT t.label, e.counter_id, e.at, e.type FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id
        WHERE t.day = ? AND e.type IN ('called','recalled') ORDER BY e.id DESC LIMIT 10`, [day]);
-    const tickets = await this.ticketsOfDay(day);
+    const atCounters = await this.db.all<{ label: string; counter_id: string; called_at: string | null; issued_at: string }>(
+      `SELECT label, counter_id, called_at, issued_at FROM tickets WHERE day = ? AND status IN ('called','serving')`, [day]);
+    const counts = await this.db.all<{ service_code: string; n: number }>(
+      `SELECT service_code, COUNT(*) AS n FROM tickets WHERE day = ? AND status = 'waiting' GROUP BY service_code`, [day]);
     const nameOf = (id: string) => this.counters.find((c) => c.id === id)?.name ?? id;
     const lastCalls: DisplayCall[] = calls.map((c) => ({ label: c.label, counterId: c.counter_id, counterName: nameOf(c.counter_id), at: c.at, recall: c.type === 'recalled' }));
     return {
       day,
       counters: this.counters.map((c) => {
-        const cur = tickets.find((t) => t.counterId === c.id && (t.status === 'called' || t.status === 'serving'));
-        const call = cur ? lastCalls.find((l) => l.label === cur.label && l.counterId === c.id) ?? { label: cur.label, counterId: c.id, counterName: c.name, at: cur.calledAt ?? cur.issuedAt, recall: false } : null;
+        const cur = atCounters.find((t) => t.counter_id === c.id);
+        const call = cur ? lastCalls.find((l) => l.label === cur.label && l.counterId === c.id) ?? { label: cur.label, counterId: c.id, counterName: c.name, at: cur.called_at ?? cur.issued_at, recall: false } : null;
         return { id: c.id, name: c.name, current: call };
       }),
       lastCalls,
-      waiting: this.services.map((s) => ({ serviceCode: s.code, prefix: s.prefix, nameId: s.nameId, count: tickets.filter((t) => t.status === 'waiting' && t.serviceCode === s.code).length })),
+      waiting: this.services.map((s) => ({ serviceCode: s.code, prefix: s.prefix, nameId: s.nameId, count: counts.find((x) => x.service_code === s.code)?.n ?? 0 })),
     };
   }
 
