@@ -1,0 +1,622 @@
+import { resampleTo } from './image.ts';
+import type { GrayImage, Minutia, MinutiaType, Template } from './types.ts';
+
+/**
+ * Feature extraction at 500 dpi. Every length below is in 500-dpi pixels (ridge period ~8-10 px),
+ * which is why images are resampled first: no parameter depends on the sensor or image size.
+ */
+const BS = 8; // block size for orientation / segmentation
+const NORI = 32; // orientation bins of the oriented filters
+const MIN_T = 5, MAX_T = 15; // ridge period range (px)
+const ALONG_R = 7; // along-ridge smoothing radius
+const ALONG_SIGMA = 3.5;
+const ACROSS_R = 7; // across-ridge Gabor radius
+
+export interface ExtractResult {
+  template: Template;
+  /** 0-100; capture screens ask for another try below ~40 */
+  quality: number;
+}
+
+export interface ExtractDebug {
+  width: number;
+  height: number;
+  mask: Uint8Array; // per pixel foreground
+  enhanced: Float32Array;
+  binary: Uint8Array;
+  skeleton: Uint8Array;
+}
+
+// Kernel tables, built once.
+const alongOff: Int32Array[] = []; // per orientation: dx,dy pairs
+const acrossOff: Int32Array[] = [];
+const alongW = new Float32Array(2 * ALONG_R + 1);
+const acrossW: Float32Array[] = []; // per period
+(function buildTables() {
+  let s = 0;
+  for (let k = -ALONG_R; k <= ALONG_R; k++) { const w = Math.exp(-(k * k) / (2 * ALONG_SIGMA * ALONG_SIGMA)); alongW[k + ALONG_R] = w; s += w; }
+  for (let k = 0; k < alongW.length; k++) alongW[k]! /= s;
+  for (let o = 0; o < NORI; o++) {
+    // orientation o: ridge direction angle th (pixel coordinates, y down), 0..π
+    const th = (o * Math.PI) / NORI;
+    const c = Math.cos(th), sn = Math.sin(th);
+    const a = new Int32Array(2 * (2 * ALONG_R + 1));
+    for (let k = -ALONG_R; k <= ALONG_R; k++) { a[2 * (k + ALONG_R)] = Math.round(k * c); a[2 * (k + ALONG_R) + 1] = Math.round(k * sn); }
+    alongOff.push(a);
+    const b = new Int32Array(2 * (2 * ACROSS_R + 1));
+    for (let k = -ACROSS_R; k <= ACROSS_R; k++) { b[2 * (k + ACROSS_R)] = Math.round(-k * sn); b[2 * (k + ACROSS_R) + 1] = Math.round(k * c); }
+    acrossOff.push(b);
+  }
+  for (let T = MIN_T; T <= MAX_T; T++) {
+    const w = new Float32Array(2 * ACROSS_R + 1);
+    const sig = 0.42 * T;
+    let mean = 0, env = 0;
+    for (let k = -ACROSS_R; k <= ACROSS_R; k++) {
+      const e = Math.exp(-(k * k) / (2 * sig * sig));
+      w[k + ACROSS_R] = e * Math.cos((2 * Math.PI * k) / T);
+      mean += w[k + ACROSS_R]!; env += e;
+    }
+    // zero DC so that brightness does not leak into the response
+    for (let k = 0; k < w.length; k++) {
+      const e = Math.exp(-((k - ACROSS_R) ** 2) / (2 * sig * sig));
+      w[k] = w[k]! - (mean * e) / env;
+    }
+    acrossW.push(w);
+  }
+})();
+
+export function extractTemplate(input: GrayImage, debug?: (d: ExtractDebug) => void): ExtractResult {
+  const img = resampleTo(input, 500);
+  const w = img.width, h = img.height, n = w * h;
+  const px = img.pixels;
+  const bw = Math.ceil(w / BS), bh = Math.ceil(h / BS), nb = bw * bh;
+
+  // --- gradients and block statistics
+  const gxx = new Float32Array(nb), gyy = new Float32Array(nb), gxy = new Float32Array(nb);
+  const bsum = new Float32Array(nb), bsq = new Float32Array(nb), bcnt = new Float32Array(nb);
+  for (let y = 0; y < h; y++) {
+    const by = (y / BS) | 0;
+    const ym = y > 0 ? y - 1 : 0, yp = y < h - 1 ? y + 1 : y;
+    for (let x = 0; x < w; x++) {
+      const xm = x > 0 ? x - 1 : 0, xp = x < w - 1 ? x + 1 : x;
+      const a = px[ym * w + xm]!, b = px[ym * w + x]!, c = px[ym * w + xp]!;
+      const d = px[y * w + xm]!, f = px[y * w + xp]!;
+      const g = px[yp * w + xm]!, hh = px[yp * w + x]!, i = px[yp * w + xp]!;
+      const gx = c + 2 * f + i - a - 2 * d - g;
+      const gy = g + 2 * hh + i - a - 2 * b - c;
+      const bi = by * bw + ((x / BS) | 0);
+      gxx[bi]! += gx * gx; gyy[bi]! += gy * gy; gxy[bi]! += gx * gy;
+      const v = px[y * w + x]!;
+      bsum[bi]! += v; bsq[bi]! += v * v; bcnt[bi]! += 1;
+    }
+  }
+  // doubled-angle vectors of the gradient
+  const vx = new Float32Array(nb), vy = new Float32Array(nb), energy = new Float32Array(nb);
+  for (let i = 0; i < nb; i++) {
+    vx[i] = gxx[i]! - gyy[i]!; vy[i] = 2 * gxy[i]!;
+    energy[i] = (gxx[i]! + gyy[i]!) / bcnt[i]!;
+  }
+
+  // --- segmentation on gradient energy
+  const eS = boxBlur(energy, bw, bh, 1);
+  const sorted = Float32Array.from(eS).sort();
+  const p95 = sorted[Math.floor(sorted.length * 0.95)]!;
+  const p05 = sorted[Math.floor(sorted.length * 0.05)]!;
+  const thr = Math.max(p05 * 2.5, p95 * 0.12, 300);
+  const svx = gaussBlur(vx, bw, bh, 1.5), svy = gaussBlur(vy, bw, bh, 1.5), sen = gaussBlur(energy, bw, bh, 1.5);
+  let mask = new Uint8Array(nb);
+  const coh = new Float32Array(nb);
+  for (let i = 0; i < nb; i++) {
+    coh[i] = Math.hypot(svx[i]!, svy[i]!) / (sen[i]! * bcnt[i]! + 1e-6);
+    mask[i] = eS[i]! > thr && coh[i]! > 0.08 ? 1 : 0;
+  }
+  mask = cleanMask(mask, bw, bh);
+
+  // --- orientation field: smoothed doubled-angle vectors, wider where the print is noisy
+  const ovx = gaussBlur(vx, bw, bh, 2.2), ovy = gaussBlur(vy, bw, bh, 2.2);
+  // ridge direction angle per block (pixel coords), 0..π
+  const ori = new Float32Array(nb);
+  for (let i = 0; i < nb; i++) {
+    let t = 0.5 * Math.atan2(ovy[i]!, ovx[i]!) + Math.PI / 2;
+    if (t >= Math.PI) t -= Math.PI;
+    ori[i] = t;
+  }
+
+  // per-pixel orientation bin via bilinear interpolation of the doubled-angle field
+  const obin = new Uint8Array(n);
+  const pmask = new Uint8Array(n);
+  for (let y = 0; y < h; y++) {
+    const fy = Math.min(Math.max((y + 0.5) / BS - 0.5, 0), bh - 1);
+    const y0 = Math.floor(fy), y1 = Math.min(bh - 1, y0 + 1), ay = fy - y0;
+    for (let x = 0; x < w; x++) {
+      const fx = Math.min(Math.max((x + 0.5) / BS - 0.5, 0), bw - 1);
+      const x0 = Math.floor(fx), x1 = Math.min(bw - 1, x0 + 1), ax = fx - x0;
+      const i00 = y0 * bw + x0, i01 = y0 * bw + x1, i10 = y1 * bw + x0, i11 = y1 * bw + x1;
+      const a = (1 - ax) * (1 - ay), b = ax * (1 - ay), c = (1 - ax) * ay, d = ax * ay;
+      const X = a * ovx[i00]! + b * ovx[i01]! + c * ovx[i10]! + d * ovx[i11]!;
+      const Y = a * ovy[i00]! + b * ovy[i01]! + c * ovy[i10]! + d * ovy[i11]!;
+      let t = 0.5 * Math.atan2(Y, X) + Math.PI / 2;
+      if (t >= Math.PI) t -= Math.PI;
+      obin[y * w + x] = Math.round((t / Math.PI) * NORI) % NORI;
+      pmask[y * w + x] = mask[((y / BS) | 0) * bw + ((x / BS) | 0)]!;
+    }
+  }
+
+  // --- normalise: subtract local mean, divide by local std (block-wise, interpolated)
+  const bmean = new Float32Array(nb), bstd = new Float32Array(nb);
+  for (let i = 0; i < nb; i++) {
+    const m = bsum[i]! / bcnt[i]!;
+    bmean[i] = m; bstd[i] = Math.sqrt(Math.max(bsq[i]! / bcnt[i]! - m * m, 0));
+  }
+  const mS = gaussBlur(bmean, bw, bh, 1.2), sS = gaussBlur(bstd, bw, bh, 1.2);
+  const norm = new Float32Array(n);
+  for (let y = 0; y < h; y++) {
+    const by = (y / BS) | 0;
+    for (let x = 0; x < w; x++) {
+      const bi = by * bw + ((x / BS) | 0);
+      norm[y * w + x] = (mS[bi]! - px[y * w + x]!) / (sS[bi]! + 8); // ridges positive
+    }
+  }
+
+  // --- along-ridge smoothing
+  const along = new Float32Array(n);
+  const nA = 2 * ALONG_R + 1;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const p = y * w + x;
+      if (!pmask[p]) continue;
+      const off = alongOff[obin[p]!]!;
+      let s = 0, ws = 0;
+      for (let k = 0; k < nA; k++) {
+        const xx = x + off[2 * k]!, yy = y + off[2 * k + 1]!;
+        if (xx < 0 || yy < 0 || xx >= w || yy >= h) continue;
+        const wt = alongW[k]!;
+        s += wt * norm[yy * w + xx]!; ws += wt;
+      }
+      along[p] = s / ws;
+    }
+  }
+
+  // --- ridge period per block from the across-ridge profile of the smoothed image
+  const period = new Float32Array(nb);
+  const prof = new Float32Array(33);
+  const periods: number[] = [];
+  for (let by = 0; by < bh; by++) {
+    for (let bx = 0; bx < bw; bx++) {
+      const bi = by * bw + bx;
+      if (!mask[bi]) continue;
+      const cx = bx * BS + BS / 2, cy = by * BS + BS / 2;
+      const t = ori[bi]!;
+      const nx = -Math.sin(t), ny = Math.cos(t);
+      let ok = true;
+      for (let k = -16; k <= 16; k++) {
+        const xx = Math.round(cx + k * nx), yy = Math.round(cy + k * ny);
+        if (xx < 0 || yy < 0 || xx >= w || yy >= h || !pmask[yy * w + xx]) { ok = false; break; }
+        prof[k + 16] = along[yy * w + xx]!;
+      }
+      if (!ok) continue;
+      const T = profilePeriod(prof);
+      if (T > 0) { period[bi] = T; periods.push(T); }
+    }
+  }
+  periods.sort((a, b) => a - b);
+  const medT = periods.length ? periods[periods.length >> 1]! : 9;
+  const perS = smoothPeriod(period, mask, bw, bh, medT);
+
+  // --- across-ridge Gabor
+  const enh = new Float32Array(n);
+  const nC = 2 * ACROSS_R + 1;
+  for (let y = 0; y < h; y++) {
+    const by = (y / BS) | 0;
+    for (let x = 0; x < w; x++) {
+      const p = y * w + x;
+      if (!pmask[p]) continue;
+      const T = Math.min(MAX_T, Math.max(MIN_T, Math.round(perS[by * bw + ((x / BS) | 0)]!)));
+      const wts = acrossW[T - MIN_T]!;
+      const off = acrossOff[obin[p]!]!;
+      let s = 0;
+      for (let k = 0; k < nC; k++) {
+        const xx = x + off[2 * k]!, yy = y + off[2 * k + 1]!;
+        if (xx < 0 || yy < 0 || xx >= w || yy >= h) continue;
+        s += wts[k]! * along[yy * w + xx]!;
+      }
+      enh[p] = s;
+    }
+  }
+
+  // --- block quality: coherence and ridge contrast after enhancement
+  const benh = new Float32Array(nb);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    const p = y * w + x;
+    if (pmask[p]) benh[((y / BS) | 0) * bw + ((x / BS) | 0)]! += Math.abs(enh[p]!);
+  }
+  const bq = new Float32Array(nb);
+  for (let i = 0; i < nb; i++) {
+    if (!mask[i]) continue;
+    const amp = benh[i]! / bcnt[i]!;
+    bq[i] = Math.min(1, coh[i]! * 1.6) * Math.min(1, amp / 1.2);
+  }
+  const bqS = gaussBlur(bq, bw, bh, 1);
+
+  // --- binarise and thin
+  const bin = new Uint8Array(n);
+  for (let p = 0; p < n; p++) bin[p] = pmask[p] && enh[p]! > 0 ? 1 : 0;
+  const skel = Uint8Array.from(bin);
+  thin(skel, w, h);
+
+  // distance (in blocks) to background, for minutia quality and border rejection
+  const bdist = blockDistance(mask, bw, bh);
+
+  const minutiae = findMinutiae(skel, w, h, (x, y) => {
+    const bi = ((y / BS) | 0) * bw + ((x / BS) | 0);
+    return { dist: bdist[bi]!, q: bqS[bi]! };
+  });
+
+  // image quality: mean block quality over the print, scaled by usable area
+  let fgCount = 0, qSum = 0;
+  for (let i = 0; i < nb; i++) if (mask[i]) { fgCount++; qSum += bq[i]!; }
+  const areaMm2 = (fgCount * BS * BS) / (19.685 * 19.685);
+  const areaFactor = Math.min(1, areaMm2 / 120);
+  const countFactor = Math.min(1, minutiae.length / 20);
+  const quality = fgCount === 0 ? 0 : Math.round(100 * Math.min(1, (qSum / fgCount) * 1.15) * areaFactor * (0.5 + 0.5 * countFactor));
+
+  if (debug) {
+    debug({ width: w, height: h, mask: pmask, enhanced: enh, binary: bin, skeleton: skel });
+  }
+  return { template: { width: w, height: h, resolution: 500, quality, minutiae }, quality };
+}
+
+function profilePeriod(p: Float32Array): number {
+  const n = p.length;
+  let first = -1, last = -1, cnt = 0, firstMin = -1, lastMin = -1, cntMin = 0;
+  let amp = 0;
+  for (let i = 1; i < n - 1; i++) {
+    const v = p[i]!;
+    if (v > p[i - 1]! && v >= p[i + 1]! && v > 0) { if (first < 0) first = i; last = i; cnt++; }
+    if (v < p[i - 1]! && v <= p[i + 1]! && v < 0) { if (firstMin < 0) firstMin = i; lastMin = i; cntMin++; }
+    amp += Math.abs(v);
+  }
+  if (amp / n < 0.15) return 0;
+  let T = 0, m = 0;
+  if (cnt >= 2) { T += (last - first) / (cnt - 1); m++; }
+  if (cntMin >= 2) { T += (lastMin - firstMin) / (cntMin - 1); m++; }
+  if (!m) return 0;
+  T /= m;
+  return T >= MIN_T - 1 && T <= MAX_T + 2 ? T : 0;
+}
+
+function smoothPeriod(per: Float32Array, mask: Uint8Array, bw: number, bh: number, fallback: number): Float32Array {
+  // average the valid estimates in a 7x7-block window; fall back to the image median
+  const out = new Float32Array(per.length);
+  for (let by = 0; by < bh; by++) for (let bx = 0; bx < bw; bx++) {
+    let s = 0, c = 0;
+    for (let dy = -3; dy <= 3; dy++) for (let dx = -3; dx <= 3; dx++) {
+      const yy = by + dy, xx = bx + dx;
+      if (yy < 0 || xx < 0 || yy >= bh || xx >= bw) continue;
+      const v = per[yy * bw + xx]!;
+      if (v > 0) { s += v; c++; }
+    }
+    out[by * bw + bx] = c >= 3 ? s / c : fallback;
+  }
+  void mask;
+  return out;
+}
+
+function boxBlur(a: Float32Array, w: number, h: number, r: number): Float32Array {
+  const out = new Float32Array(a.length);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    let s = 0, c = 0;
+    for (let dy = -r; dy <= r; dy++) for (let dx = -r; dx <= r; dx++) {
+      const yy = y + dy, xx = x + dx;
+      if (yy < 0 || xx < 0 || yy >= h || xx >= w) continue;
+      s += a[yy * w + xx]!; c++;
+    }
+    out[y * w + x] = s / c;
+  }
+  return out;
+}
+
+function gaussBlur(a: Float32Array, w: number, h: number, sigma: number): Float32Array {
+  const r = Math.ceil(2.5 * sigma);
+  const k = new Float32Array(2 * r + 1);
+  for (let i = -r; i <= r; i++) k[i + r] = Math.exp(-(i * i) / (2 * sigma * sigma));
+  const tmp = new Float32Array(a.length), out = new Float32Array(a.length);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    let s = 0, ws = 0;
+    for (let i = -r; i <= r; i++) { const xx = x + i; if (xx < 0 || xx >= w) continue; s += k[i + r]! * a[y * w + xx]!; ws += k[i + r]!; }
+    tmp[y * w + x] = s / ws;
+  }
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    let s = 0, ws = 0;
+    for (let i = -r; i <= r; i++) { const yy = y + i; if (yy < 0 || yy >= h) continue; s += k[i + r]! * tmp[yy * w + x]!; ws += k[i + r]!; }
+    out[y * w + x] = s / ws;
+  }
+  return out;
+}
+
+/** Majority smoothing, largest component, hole filling, then a one-block erosion. */
+function cleanMask(m: Uint8Array, w: number, h: number): Uint8Array {
+  let cur = m;
+  for (let it = 0; it < 2; it++) {
+    const nxt = new Uint8Array(cur.length);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+      let c = 0, t = 0;
+      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+        const yy = y + dy, xx = x + dx;
+        if (yy < 0 || xx < 0 || yy >= h || xx >= w) continue;
+        t++; c += cur[yy * w + xx]!;
+      }
+      nxt[y * w + x] = c * 2 > t ? 1 : 0;
+    }
+    cur = nxt;
+  }
+  // largest 4-connected component
+  const lab = new Int32Array(cur.length).fill(-1);
+  let best = -1, bestSize = 0;
+  const stack: number[] = [];
+  for (let i = 0; i < cur.length; i++) {
+    if (!cur[i] || lab[i]! >= 0) continue;
+    let size = 0;
+    stack.push(i); lab[i] = i;
+    while (stack.length) {
+      const p = stack.pop()!; size++;
+      const x = p % w, y = (p / w) | 0;
+      const nb = [x > 0 ? p - 1 : -1, x < w - 1 ? p + 1 : -1, y > 0 ? p - w : -1, y < h - 1 ? p + w : -1];
+      for (const q of nb) if (q >= 0 && cur[q] && lab[q]! < 0) { lab[q] = i; stack.push(q); }
+    }
+    if (size > bestSize) { bestSize = size; best = i; }
+  }
+  const out = new Uint8Array(cur.length);
+  for (let i = 0; i < cur.length; i++) out[i] = lab[i] === best ? 1 : 0;
+  // fill holes: background not reachable from the border
+  const outside = new Uint8Array(cur.length);
+  for (let i = 0; i < cur.length; i++) {
+    const x = i % w, y = (i / w) | 0;
+    if ((x === 0 || y === 0 || x === w - 1 || y === h - 1) && !out[i] && !outside[i]) {
+      outside[i] = 1; stack.push(i);
+      while (stack.length) {
+        const p = stack.pop()!;
+        const px = p % w, py = (p / w) | 0;
+        const nb = [px > 0 ? p - 1 : -1, px < w - 1 ? p + 1 : -1, py > 0 ? p - w : -1, py < h - 1 ? p + w : -1];
+        for (const q of nb) if (q >= 0 && !out[q] && !outside[q]) { outside[q] = 1; stack.push(q); }
+      }
+    }
+  }
+  for (let i = 0; i < cur.length; i++) if (!outside[i]) out[i] = 1;
+  return out;
+}
+
+/** Chessboard distance in blocks from each block to the nearest background block or image edge. */
+function blockDistance(m: Uint8Array, w: number, h: number): Uint8Array {
+  const d = new Uint8Array(m.length);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    const i = y * w + x;
+    if (!m[i]) { d[i] = 0; continue; }
+    let r = 1;
+    search: for (; r < 12; r++) {
+      for (let dy = -r; dy <= r; dy++) for (let dx = -r; dx <= r; dx++) {
+        if (Math.max(Math.abs(dx), Math.abs(dy)) !== r) continue;
+        const yy = y + dy, xx = x + dx;
+        if (yy < 0 || xx < 0 || yy >= h || xx >= w || !m[yy * w + xx]) break search;
+      }
+    }
+    d[i] = r;
+  }
+  return d;
+}
+
+// Neighbour ring: E, NE, N, NW, W, SW, S, SE
+const RDX = [1, 1, 0, -1, -1, -1, 0, 1];
+const RDY = [0, -1, -1, -1, 0, 1, 1, 1];
+
+function code8(s: Uint8Array, w: number, p: number): number {
+  let c = 0;
+  for (let k = 0; k < 8; k++) if (s[p + RDY[k]! * w + RDX[k]!]) c |= 1 << k;
+  return c;
+}
+
+// Zhang-Suen decisions for each neighbour code, per sub-iteration.
+const ZS1 = new Uint8Array(256), ZS2 = new Uint8Array(256), SIMPLE = new Uint8Array(256);
+(function buildThinTables() {
+  for (let c = 0; c < 256; c++) {
+    const b = (k: number): number => (c >> k) & 1;
+    // Zhang-Suen uses P2..P9 = N, NE, E, SE, S, SW, W, NW
+    const P = [b(2), b(1), b(0), b(7), b(6), b(5), b(4), b(3)];
+    let B = 0, A = 0;
+    for (let i = 0; i < 8; i++) { B += P[i]!; if (!P[i] && P[(i + 1) % 8]) A++; }
+    const [p2, , p4, , p6, , p8] = P as [number, number, number, number, number, number, number, number];
+    const base = B >= 2 && B <= 6 && A === 1;
+    ZS1[c] = base && !(p2 && p4 && p6) && !(p4 && p6 && p8) ? 1 : 0;
+    ZS2[c] = base && !(p2 && p4 && p8) && !(p2 && p6 && p8) ? 1 : 0;
+    // a pixel whose set neighbours form one 8-connected group and that is not an end: removing it
+    // keeps the skeleton connected (used to strip staircase corners left by Zhang-Suen)
+    const set: number[] = [];
+    for (let k = 0; k < 8; k++) if (b(k)) set.push(k);
+    if (set.length < 2) { SIMPLE[c] = 0; continue; }
+    const adj = (i: number, j: number): boolean => {
+      const dx = Math.abs(RDX[i]! - RDX[j]!), dy = Math.abs(RDY[i]! - RDY[j]!);
+      return dx <= 1 && dy <= 1;
+    };
+    const seen = new Set<number>([set[0]!]);
+    const st = [set[0]!];
+    while (st.length) { const a = st.pop()!; for (const q of set) if (!seen.has(q) && adj(a, q)) { seen.add(q); st.push(q); } }
+    SIMPLE[c] = seen.size === set.length && set.length <= 3 ? 1 : 0;
+  }
+})();
+
+function thin(s: Uint8Array, w: number, h: number): void {
+  // clear the frame so that neighbour reads never leave the image
+  for (let x = 0; x < w; x++) { s[x] = 0; s[(h - 1) * w + x] = 0; }
+  for (let y = 0; y < h; y++) { s[y * w] = 0; s[y * w + w - 1] = 0; }
+  let pts: number[] = [];
+  for (let p = 0; p < s.length; p++) if (s[p]) pts.push(p);
+  const del: number[] = [];
+  for (let iter = 0; iter < 40; iter++) {
+    let changed = 0;
+    for (const table of [ZS1, ZS2]) {
+      del.length = 0;
+      for (const p of pts) if (s[p] && table[code8(s, w, p)]) del.push(p);
+      for (const p of del) s[p] = 0;
+      changed += del.length;
+    }
+    if (!changed) break;
+    pts = pts.filter((p) => s[p]);
+  }
+  for (const p of pts) if (s[p] && SIMPLE[code8(s, w, p)]) s[p] = 0;
+}
+
+interface Cand { x: number; y: number; type: MinutiaType; angle: number; q: number; alive: boolean; p: number }
+
+/** Follows the skeleton from p through first neighbour q for up to maxLen steps. */
+function trace(s: Uint8Array, w: number, isMin: Uint8Array, p: number, q: number, maxLen: number): { end: number; len: number; hitMin: boolean } {
+  let prev = p, cur = q, len = 1;
+  while (len < maxLen) {
+    if (isMin[cur]) return { end: cur, len, hitMin: true };
+    let next = -1, cnt = 0;
+    for (let k = 0; k < 8; k++) {
+      const r = cur + RDY[k]! * w + RDX[k]!;
+      if (!s[r] || r === prev || r === p) continue;
+      // skip pixels adjacent to where we came from: they are the same branch
+      const dpx = (r % w) - (prev % w), dpy = ((r / w) | 0) - ((prev / w) | 0);
+      if (Math.abs(dpx) <= 1 && Math.abs(dpy) <= 1) continue;
+      if (next < 0 || (k & 1) === 0) next = r; // prefer 4-neighbours
+      cnt++;
+    }
+    if (next < 0) return { end: cur, len, hitMin: false };
+    prev = cur; cur = next; len++;
+  }
+  return { end: cur, len, hitMin: false };
+}
+
+function findMinutiae(s: Uint8Array, w: number, h: number, info: (x: number, y: number) => { dist: number; q: number }): Minutia[] {
+  const cands: Cand[] = [];
+  const isMin = new Uint8Array(s.length);
+  const idx = new Int32Array(s.length).fill(-1);
+  for (let y = 1; y < h - 1; y++) for (let x = 1; x < w - 1; x++) {
+    const p = y * w + x;
+    if (!s[p]) continue;
+    const c = code8(s, w, p);
+    let nbh = 0, trans = 0;
+    for (let k = 0; k < 8; k++) { const a = (c >> k) & 1; nbh += a; if (!a && (c >> ((k + 1) & 7)) & 1) trans++; }
+    let type: MinutiaType | 0 = 0;
+    if (nbh === 1 || (trans === 1 && nbh === 2 && false)) type = 1;
+    else if (trans >= 3) type = 2;
+    if (!type) continue;
+    // merge adjacent branch pixels
+    if (type === 2) {
+      let dup = false;
+      for (let k = 0; k < 8 && !dup; k++) { const r = p + RDY[k]! * w + RDX[k]!; if (isMin[r] === 2) dup = true; }
+      if (dup) { isMin[p] = 2; continue; }
+    }
+    isMin[p] = type;
+    idx[p] = cands.length;
+    cands.push({ x, y, type, angle: 0, q: 0, alive: true, p });
+  }
+  const DIR_LEN = 10;
+  const SPUR = 11, ISLAND = 18, BRIDGE = 11;
+  for (const m of cands) {
+    const branches: { end: number; len: number; hitMin: boolean }[] = [];
+    for (let k = 0; k < 8; k++) {
+      const r = m.p + RDY[k]! * w + RDX[k]!;
+      if (!s[r] || isMin[r] === 2) continue;
+      // only the first pixel of each run of neighbours starts a branch
+      const prevK = (k + 7) & 7;
+      const rp = m.p + RDY[prevK]! * w + RDX[prevK]!;
+      if (s[rp] && (k & 1) === 1) continue;
+      if (s[rp] && (k & 1) === 0 && (prevK & 1) === 0) continue;
+      branches.push(trace(s, w, isMin, m.p, r, 24));
+    }
+    if (m.type === 1) {
+      const b = branches[0];
+      if (!b) { m.alive = false; continue; }
+      const ex = b.end % w, ey = (b.end / w) | 0;
+      m.angle = Math.atan2(-(m.y - ey), m.x - ex);
+      if (b.hitMin) {
+        const o = cands[idx[b.end]!];
+        if (o && o.type === 2 && b.len <= SPUR) { m.alive = false; o.alive = false; }
+        if (o && o.type === 1 && b.len <= ISLAND) { m.alive = false; o.alive = false; }
+      } else if (b.len < 6) m.alive = false;
+      // direction from a point DIR_LEN along the ridge
+      const d = trace(s, w, new Uint8Array(0) as Uint8Array, m.p, firstNeighbour(s, w, m.p), DIR_LEN);
+      const dx = d.end % w, dy = (d.end / w) | 0;
+      m.angle = Math.atan2(-(m.y - dy), m.x - dx);
+    } else {
+      if (branches.length < 3) { m.alive = false; continue; }
+      const vs: [number, number][] = [];
+      for (const b of branches.slice(0, 3)) {
+        if (b.hitMin && b.len <= BRIDGE) {
+          const o = cands[idx[b.end]!];
+          if (o && o.type === 2) { m.alive = false; o.alive = false; }
+        }
+        const ex = b.end % w, ey = (b.end / w) | 0;
+        const L = Math.hypot(ex - m.x, ey - m.y) || 1;
+        vs.push([(ex - m.x) / L, (ey - m.y) / L]);
+      }
+      // the two branches closest in direction are the fork; the third is the stem
+      let bi = 0, bd = -2;
+      for (let i = 0; i < 3; i++) {
+        const a = vs[i]!, b = vs[(i + 1) % 3]!;
+        const dot = a[0] * b[0] + a[1] * b[1];
+        if (dot > bd) { bd = dot; bi = i; }
+      }
+      const f1 = vs[bi]!, f2 = vs[(bi + 1) % 3]!, st = vs[(bi + 2) % 3]!;
+      const dx = st[0] - (f1[0] + f2[0]) / 2, dy = st[1] - (f1[1] + f2[1]) / 2;
+      m.angle = Math.atan2(-dy, dx);
+    }
+  }
+  // border and quality
+  for (const m of cands) {
+    if (!m.alive) continue;
+    const inf = info(m.x, m.y);
+    if (inf.dist <= 1) { m.alive = false; continue; }
+    m.q = inf.q * Math.min(1, inf.dist / 3);
+    if (m.q < 0.08) m.alive = false;
+  }
+  // broken ridges: two facing endings close together
+  const alive = cands.filter((m) => m.alive);
+  for (let i = 0; i < alive.length; i++) {
+    const a = alive[i]!;
+    if (a.type !== 1) continue;
+    for (let j = i + 1; j < alive.length; j++) {
+      const b = alive[j]!;
+      if (b.type !== 1 || !b.alive || !a.alive) continue;
+      const dx = b.x - a.x, dy = b.y - a.y;
+      const d = Math.hypot(dx, dy);
+      if (d > 16 || d < 1e-6) continue;
+      const da = Math.abs(angDiff(a.angle, b.angle + Math.PI));
+      if (da < 0.8) { a.alive = false; b.alive = false; }
+    }
+  }
+  // clusters of minutiae within a ridge period are almost always noise
+  const alive2 = cands.filter((m) => m.alive);
+  for (let i = 0; i < alive2.length; i++) {
+    const a = alive2[i]!;
+    let close = 0;
+    for (const b of alive2) if (b !== a && Math.abs(b.x - a.x) + Math.abs(b.y - a.y) < 7) close++;
+    if (close >= 1) a.alive = false;
+  }
+  const out: Minutia[] = [];
+  for (const m of cands) {
+    if (!m.alive) continue;
+    // ISO/IEC 19794-2 direction: the ridge (ending) or valley (bifurcation) runs away from the
+    // minutia in this direction (checked against the SecuGen records of FVC2002)
+    let a = (m.angle + Math.PI) % (2 * Math.PI);
+    if (a < 0) a += 2 * Math.PI;
+    out.push({ x: m.x, y: m.y, angle: a, type: m.type, quality: Math.max(1, Math.min(100, Math.round(m.q * 100))) });
+  }
+  // keep the best if there are very many (a template format limit of 255 and matching cost)
+  out.sort((a, b) => b.quality - a.quality || a.y - b.y || a.x - b.x);
+  return out.slice(0, 120);
+}
+
+function firstNeighbour(s: Uint8Array, w: number, p: number): number {
+  for (let k = 0; k < 8; k++) { const r = p + RDY[k]! * w + RDX[k]!; if (s[r]) return r; }
+  return p;
+}
+
+function angDiff(a: number, b: number): number {
+  let d = (a - b) % (2 * Math.PI);
+  if (d > Math.PI) d -= 2 * Math.PI;
+  if (d < -Math.PI) d += 2 * Math.PI;
+  return d;
+}

@@ -1,0 +1,267 @@
+import type { Template } from './types.ts';
+
+/**
+ * Matching works on a compact, prepared form: minutiae in typed arrays plus, for each minutia, its
+ * K nearest neighbours as rotation/translation-invariant edges (length, angle of the edge seen from
+ * the minutia, relative direction of the neighbour). A probe additionally gets a hash of its edges so
+ * that a candidate's edges find similar probe edges in O(1); each hit votes for a root pair of
+ * minutiae. The best roots are then grown into a pairing by walking both neighbour graphs together
+ * (local, so skin distortion does not break it), and the score comes from the pairing's size and
+ * how many edges agree.
+ */
+export const K = 9; // neighbours per minutia
+const MAX_EDGE = 160; // px at 500 dpi
+const TWO_PI = 2 * Math.PI;
+
+// hash quantisation (3 neighbouring bins are stored for each probe edge, so tolerance ~ one bin)
+const DQ = 8;
+const AQ = 0.42;
+const NA = Math.ceil(TWO_PI / AQ);
+const ND = Math.ceil(MAX_EDGE / DQ) + 2;
+
+// edge similarity tolerances
+const D_TOL_ABS = 5;
+const D_TOL_REL = 0.07;
+const A_TOL = 0.38;
+const ROT_TOL = 0.6; // max deviation of a pair's rotation from the root's
+
+export interface CompactTemplate {
+  n: number;
+  x: Float32Array;
+  y: Float32Array;
+  a: Float32Array;
+  t: Uint8Array;
+  q: Uint8Array;
+  /** n*K neighbour index or -1 */
+  nb: Int16Array;
+  ed: Float32Array;
+  ea: Float32Array;
+  eb: Float32Array;
+}
+
+export interface PreparedProbe extends CompactTemplate {
+  /** bucket start offsets into entries, length NKEYS+1 */
+  hstart: Int32Array;
+  /** edge ids (i*K+k) */
+  hentries: Int32Array;
+}
+
+const NKEYS = ND * NA * NA;
+
+function norm(a: number): number {
+  a %= TWO_PI;
+  return a < 0 ? a + TWO_PI : a;
+}
+
+/** Signed smallest difference of two angles, in (-π, π]. */
+function adiff(a: number, b: number): number {
+  let d = a - b;
+  if (d > Math.PI) d -= TWO_PI; else if (d <= -Math.PI) d += TWO_PI;
+  if (d > Math.PI) d -= TWO_PI; else if (d <= -Math.PI) d += TWO_PI;
+  return d;
+}
+
+export function compactTemplate(t: Template): CompactTemplate {
+  // tiny templates cannot be matched meaningfully; the arrays stay valid anyway
+  const ms = t.minutiae.slice(0, 127);
+  const n = ms.length;
+  const x = new Float32Array(n), y = new Float32Array(n), a = new Float32Array(n);
+  const ty = new Uint8Array(n), q = new Uint8Array(n);
+  ms.forEach((m, i) => { x[i] = m.x; y[i] = m.y; a[i] = norm(m.angle); ty[i] = m.type; q[i] = m.quality; });
+  const nb = new Int16Array(n * K).fill(-1);
+  const ed = new Float32Array(n * K), ea = new Float32Array(n * K), eb = new Float32Array(n * K);
+  const dist = new Float32Array(n);
+  const order: number[] = [];
+  for (let i = 0; i < n; i++) {
+    order.length = 0;
+    for (let j = 0; j < n; j++) {
+      dist[j] = Math.hypot(x[j]! - x[i]!, y[j]! - y[i]!);
+      if (j !== i && dist[j]! <= MAX_EDGE) order.push(j);
+    }
+    order.sort((p, r) => dist[p]! - dist[r]! || p - r);
+    for (let k = 0; k < K && k < order.length; k++) {
+      const j = order[k]!;
+      const e = i * K + k;
+      nb[e] = j;
+      ed[e] = dist[j]!;
+      ea[e] = norm(Math.atan2(-(y[j]! - y[i]!), x[j]! - x[i]!) - a[i]!);
+      eb[e] = norm(a[j]! - a[i]!);
+    }
+  }
+  return { n, x, y, a, t: ty, q, nb, ed, ea, eb };
+}
+
+export function prepareProbe(t: Template | CompactTemplate): PreparedProbe {
+  const c = 'minutiae' in t ? compactTemplate(t) : t;
+  const counts = new Int32Array(NKEYS + 1);
+  const keys: number[] = [];
+  const ids: number[] = [];
+  for (let e = 0; e < c.n * K; e++) {
+    if (c.nb[e]! < 0) continue;
+    const db = Math.floor(c.ed[e]! / DQ), ab = Math.floor(c.ea[e]! / AQ), bb = Math.floor(c.eb[e]! / AQ);
+    for (let dd = -1; dd <= 1; dd++) {
+      const d = db + dd;
+      if (d < 0 || d >= ND) continue;
+      for (let da = -1; da <= 1; da++) {
+        const aa = (ab + da + NA) % NA;
+        for (let dbb = -1; dbb <= 1; dbb++) {
+          const b2 = (bb + dbb + NA) % NA;
+          const key = (d * NA + aa) * NA + b2;
+          keys.push(key); ids.push(e); counts[key + 1]!++;
+        }
+      }
+    }
+  }
+  for (let i = 0; i < NKEYS; i++) counts[i + 1]! += counts[i]!;
+  const hentries = new Int32Array(keys.length);
+  const fill = counts.slice(0, NKEYS);
+  for (let i = 0; i < keys.length; i++) hentries[fill[keys[i]!]!++] = ids[i]!;
+  return { ...c, hstart: counts, hentries };
+}
+
+/** Per-thread scratch buffers so that comparing allocates nothing. */
+class Scratch {
+  votes = new Float32Array(128 * 128);
+  touched = new Int32Array(128 * 128);
+  nTouched = 0;
+  roots = new Int32Array(32);
+  rootScore = new Float32Array(32);
+  p2c = new Int16Array(128).fill(-1);
+  c2p = new Int16Array(128).fill(-1);
+  queue = new Int32Array(256);
+  pairsP = new Int16Array(128);
+  pairsC = new Int16Array(128);
+}
+const S = new Scratch();
+
+const N_ROOTS = 8;
+
+export interface MatchDetail {
+  score: number;
+  pairs: number;
+  support: number;
+}
+
+/** Similarity of a prepared probe and a candidate. Higher is more similar; ~0 for unrelated prints. */
+export function compareCompact(p: PreparedProbe, c: CompactTemplate, detail?: MatchDetail): number {
+  const np = p.n, nc = c.n;
+  if (np < 3 || nc < 3) return 0;
+  const votes = S.votes, touched = S.touched;
+  let nT = 0;
+  // 1. vote for root pairs through similar edges
+  const hs = p.hstart, he = p.hentries;
+  const ned = c.n * K;
+  for (let e = 0; e < ned; e++) {
+    const j = c.nb[e]!;
+    if (j < 0) continue;
+    const d = c.ed[e]!, ea = c.ea[e]!, eb = c.eb[e]!;
+    const db = Math.floor(d / DQ);
+    if (db >= ND) continue;
+    const key = (db * NA + Math.floor(ea / AQ)) * NA + Math.floor(eb / AQ);
+    const end = hs[key + 1]!;
+    const tol = D_TOL_ABS + D_TOL_REL * d;
+    const ci = (e / K) | 0;
+    for (let h = hs[key]!; h < end; h++) {
+      const pe = he[h]!;
+      const dd = Math.abs(p.ed[pe]! - d);
+      if (dd > tol) continue;
+      const da = Math.abs(adiff(p.ea[pe]!, ea));
+      if (da > A_TOL) continue;
+      const dbb = Math.abs(adiff(p.eb[pe]!, eb));
+      if (dbb > A_TOL) continue;
+      const w = 3 - dd / tol - da / A_TOL - dbb / A_TOL;
+      const pi = (pe / K) | 0;
+      const pj = p.nb[pe]!;
+      const k1 = pi * nc + ci, k2 = pj * nc + j;
+      if (votes[k1] === 0) touched[nT++] = k1;
+      votes[k1]! += w;
+      if (votes[k2] === 0) touched[nT++] = k2;
+      votes[k2]! += w;
+    }
+  }
+  // 2. best roots
+  const roots = S.roots, rs = S.rootScore;
+  let nr = 0;
+  for (let t = 0; t < nT; t++) {
+    const k = touched[t]!;
+    const v = votes[k]!;
+    votes[k] = 0;
+    if (nr < N_ROOTS) {
+      let i = nr++;
+      while (i > 0 && rs[i - 1]! < v) { rs[i] = rs[i - 1]!; roots[i] = roots[i - 1]!; i--; }
+      rs[i] = v; roots[i] = k;
+    } else if (v > rs[nr - 1]!) {
+      let i = nr - 1;
+      while (i > 0 && rs[i - 1]! < v) { rs[i] = rs[i - 1]!; roots[i] = roots[i - 1]!; i--; }
+      rs[i] = v; roots[i] = k;
+    }
+  }
+  // 3. grow a pairing from each root; keep the best
+  let best = 0, bestPairs = 0, bestSupport = 0;
+  for (let r = 0; r < nr; r++) {
+    const k = roots[r]!;
+    const res = grow(p, c, (k / nc) | 0, k % nc);
+    const pairs = res >> 16, support = res & 0xffff;
+    const s = scoreOf(pairs, support, np, nc);
+    if (s > best) { best = s; bestPairs = pairs; bestSupport = support; }
+  }
+  if (detail) { detail.score = best; detail.pairs = bestPairs; detail.support = bestSupport; }
+  return best;
+}
+
+function scoreOf(pairs: number, support: number, np: number, nc: number): number {
+  if (pairs < 2) return 0;
+  const frac = (pairs * pairs) / (Math.min(np, 60) * Math.min(nc, 60));
+  return support * 1.0 + pairs * 1.5 + 40 * frac - 4;
+}
+
+/** Grows a pairing from root (pi, ci); returns pairs<<16 | supporting edges. */
+function grow(p: CompactTemplate, c: CompactTemplate, pi0: number, ci0: number): number {
+  const p2c = S.p2c, c2p = S.c2p, pp = S.pairsP, pc = S.pairsC;
+  const rot = adiff(c.a[ci0]!, p.a[pi0]!);
+  let np = 0;
+  p2c[pi0] = ci0; c2p[ci0] = pi0; pp[np] = pi0; pc[np] = ci0; np++;
+  let head = 0, support = 0;
+  while (head < np) {
+    const pi = pp[head]!, ci = pc[head]!;
+    head++;
+    for (let kp = 0; kp < K; kp++) {
+      const ep = pi * K + kp;
+      const pj = p.nb[ep]!;
+      if (pj < 0) break;
+      const d = p.ed[ep]!, ea = p.ea[ep]!, eb = p.eb[ep]!;
+      const tol = D_TOL_ABS + D_TOL_REL * d;
+      let bestC = -1, bestE = 1e9;
+      for (let kc = 0; kc < K; kc++) {
+        const ec = ci * K + kc;
+        const cj = c.nb[ec]!;
+        if (cj < 0) break;
+        const dd = Math.abs(c.ed[ec]! - d);
+        if (dd > tol) continue;
+        const da = Math.abs(adiff(c.ea[ec]!, ea));
+        if (da > A_TOL) continue;
+        const db = Math.abs(adiff(c.eb[ec]!, eb));
+        if (db > A_TOL) continue;
+        const err = dd / tol + da / A_TOL + db / A_TOL;
+        if (err < bestE) { bestE = err; bestC = cj; }
+      }
+      if (bestC < 0) continue;
+      const cur = p2c[pj]!;
+      if (cur === bestC) { support++; continue; }
+      if (cur >= 0 || c2p[bestC]! >= 0) continue;
+      if (Math.abs(adiff(adiff(c.a[bestC]!, p.a[pj]!), rot)) > ROT_TOL) continue;
+      p2c[pj] = bestC; c2p[bestC] = pj; pp[np] = pj; pc[np] = bestC; np++;
+      support++;
+    }
+  }
+  for (let i = 0; i < np; i++) { p2c[pp[i]!] = -1; c2p[pc[i]!] = -1; }
+  return (np << 16) | Math.min(support, 0xffff);
+}
+
+/** 1:1 comparison of two templates (prepares both; prepare once with prepareProbe for many comparisons). */
+export function compare(a: Template, b: Template): number {
+  const pa = prepareProbe(a), cb = compactTemplate(b);
+  const pb = prepareProbe(b), ca = compactTemplate(a);
+  // symmetric: the hash sees each side once
+  return Math.max(compareCompact(pa, cb), compareCompact(pb, ca));
+}
