@@ -8,7 +8,7 @@ let op: string;
 let kiosk: string;
 
 test.before(async () => {
-  hub = await startTestHub({ printer: { port: 'none', baudRate: 9600 } });
+  hub = await startTestHub({ printer: { port: 'simulator', baudRate: 9600 } });
   kiosk = hub.demo!.kioskToken;
   op = await hub.login('operator');
   await hub.api('POST', '/api/operator/counter', op, { counterId: 'loket-1' });
@@ -23,7 +23,12 @@ test('a kiosk gets numbered tickets per service with a QR and a wait estimate', 
   assert.is(a1.body.ticket.label, 'A-001');
   assert.is(a1.body.ticket.peopleAhead, 0);
   assert.match(a1.body.ticket.qrSvg, /^<svg/);
-  assert.equal(a1.body.ticket.printed, { ok: false, code: 'PRINTER_OFFLINE', message: 'no ticket printer is configured at this counter' });
+  assert.equal(a1.body.ticket.printed, { ok: true });
+  const paper = hub.printer.getPrinted().at(-1)!;
+  assert.match(paper.text, /A-001/);
+  assert.match(paper.text, /Perekaman KTP-el/);
+  assert.equal(paper.qr, [a1.body.ticket.qrText]);
+  assert.not.match(paper.text, /320101/, 'no NIK on paper');
   const a2 = await issue('A', nik(2, true));
   assert.is(a2.body.ticket.label, 'A-002');
   assert.is(a2.body.ticket.peopleAhead, 1);
