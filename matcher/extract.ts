@@ -104,7 +104,7 @@ export function extractTemplate(input: GrayImage, debug?: (d: ExtractDebug) => v
   const p05 = sorted[Math.floor(sorted.length * 0.05)]!;
   const thr = Math.max(p05 * 2.5, p95 * 0.12, 300);
   const svx = gaussBlur(vx, bw, bh, 1.5), svy = gaussBlur(vy, bw, bh, 1.5), sen = gaussBlur(energy, bw, bh, 1.5);
-  let mask = new Uint8Array(nb);
+  let mask: Uint8Array = new Uint8Array(nb);
   const coh = new Float32Array(nb);
   for (let i = 0; i < nb; i++) {
     coh[i] = Math.hypot(svx[i]!, svy[i]!) / (sen[i]! * bcnt[i]! + 1e-6);
