@@ -9,7 +9,7 @@ export type ApiFault =
   /** the hub could not be reached (network down, hub restarting) */
   | { kind: 'network'; message: string }
   /** the hub answered with an error body (or a bare error status) */
-  | { kind: 'http'; status: number; code: string; message: string; field?: string }
+  | { kind: 'http'; status: number; code: string; message: string; field?: string; retryAfterSeconds?: number }
   /** the hub answered 2xx with something the screen cannot use */
   | { kind: 'invalid-response'; status: number; message: string };
 
@@ -75,19 +75,23 @@ async function httpFault(response: Response): Promise<ApiFault> {
   let code = `HTTP_${response.status}`;
   let message = response.statusText || `HTTP ${response.status}`;
   let field: string | undefined;
+  const header = Number(response.headers.get('retry-after'));
+  let retryAfter: number | undefined = Number.isFinite(header) && header > 0 ? header : undefined;
   try {
     const parsed = ErrorBodySchema.safeParse(await response.json());
     if (parsed.success) {
       code = parsed.data.error.code;
       message = parsed.data.error.message;
       field = parsed.data.error.field;
+      retryAfter ??= parsed.data.error.retryAfterSeconds;
     }
   } catch {
     // a proxy's HTML error page: the status alone has to do
   }
-  return field === undefined
-    ? { kind: 'http', status: response.status, code, message }
-    : { kind: 'http', status: response.status, code, message, field };
+  const fault: ApiFault = { kind: 'http', status: response.status, code, message };
+  if (field !== undefined) fault.field = field;
+  if (retryAfter !== undefined) fault.retryAfterSeconds = retryAfter;
+  return fault;
 }
 
 /** 401/403: the credential is missing, expired or refused; the screen must get a new one. */

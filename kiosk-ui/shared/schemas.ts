@@ -120,5 +120,5 @@ export const DayStatsSchema = z.object({ day: z.string(), services: z.array(Serv
 export type DayStats = z.infer<typeof DayStatsSchema>;
 
 export const ErrorBodySchema = z.object({
-  error: z.object({ code: z.string(), message: z.string(), field: z.optional(z.string()) }),
+  error: z.object({ code: z.string(), message: z.string(), field: z.optional(z.string()), retryAfterSeconds: z.optional(z.number()) }),
 });
