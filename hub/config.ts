@@ -54,6 +54,23 @@ export const HubConfigSchema = z.object({
     port: z.string().default('simulator'),
     baudRate: z.number().int().positive().default(19200),
   }).default({ port: 'simulator', baudRate: 19200 }),
+  dc: z.object({
+    /** 'embedded' runs the reference DC in-process; 'none' keeps records in the outbox; else its https URL */
+    url: z.union([z.enum(['embedded', 'none']), z.string().url('must be https://... or embedded or none')]).default('embedded'),
+    /** the DC's TLS certificate (PEM file), trusted as the only CA for the link */
+    caCertFile: z.string().optional(),
+    hubId: z.string().regex(/^[a-z0-9-]{3,64}$/, 'lower-case letters, digits and dashes').default('hub-demo'),
+    bootstrapToken: z.string().min(8).default('demo-bootstrap-token'),
+    concurrency: z.number().int().min(1).max(128).default(16),
+    requestTimeoutMs: z.number().int().min(100).default(10_000),
+    retryBaseMs: z.number().int().min(10).default(1000),
+    retryMaxMs: z.number().int().min(100).default(5 * 60_000),
+    pollIntervalMs: z.number().int().min(50).default(2000),
+    /** acknowledged biometric payloads leave the hub after this many days */
+    retentionDays: z.number().min(0).default(30),
+    /** embedded DC only: how long until its uniqueness answer (the SOP allows 24 h) */
+    resultDelayMs: z.number().int().min(0).default(3000),
+  }).default({ url: 'embedded', hubId: 'hub-demo', bootstrapToken: 'demo-bootstrap-token', concurrency: 16, requestTimeoutMs: 10_000, retryBaseMs: 1000, retryMaxMs: 300_000, pollIntervalMs: 2000, retentionDays: 30, resultDelayMs: 3000 }),
   services: z.array(ServiceConfigSchema).optional(),
   counters: z.array(CounterConfigSchema).optional(),
   /** base64 of 32 bytes; otherwise a key file is made in the data folder on first start */
@@ -115,6 +132,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: HubC
   for (const [envKey, key] of Object.entries(ENV_KEYS)) {
     const v = env[envKey];
     if (v !== undefined && v !== '') fromEnv[key] = v;
+  }
+  if (env.DC_URL || env.DC_CA_CERT_FILE || env.DC_HUB_ID || env.DC_BOOTSTRAP_TOKEN) {
+    fromEnv.dc = {
+      ...(fromFile.dc as object | undefined),
+      ...(env.DC_URL ? { url: env.DC_URL } : {}),
+      ...(env.DC_CA_CERT_FILE ? { caCertFile: env.DC_CA_CERT_FILE } : {}),
+      ...(env.DC_HUB_ID ? { hubId: env.DC_HUB_ID } : {}),
+      ...(env.DC_BOOTSTRAP_TOKEN ? { bootstrapToken: env.DC_BOOTSTRAP_TOKEN } : {}),
+    };
   }
   if (env.PRINTER_PORT) {
     fromEnv.printer = { ...(fromFile.printer as object | undefined), port: env.PRINTER_PORT };

@@ -6,6 +6,8 @@ import type { Database } from './store/db.ts';
 import type { AuthService } from './auth/auth-service.ts';
 import type { QueueService } from './queue/queue-service.ts';
 import type { DeviceStates, TicketPrinter } from './devices/ports.ts';
+import type { CaseService } from './cases/case-service.ts';
+import type { DcLink } from './dc/link.ts';
 
 export interface HubContext {
   config: HubConfig;
@@ -15,6 +17,9 @@ export interface HubContext {
   db: Database;
   auth: AuthService;
   queue: QueueService;
+  cases: CaseService;
+  /** null when the hub runs with dc.url = none */
+  dc: DcLink | null;
   printer: TicketPrinter;
   devices: DeviceStates;
   /** key of the MAC on ticket QR codes */

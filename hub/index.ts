@@ -23,6 +23,12 @@ import { createHttpApp, SCREENS } from './http/app.ts';
 import { attachNamespaces } from './realtime/namespaces.ts';
 import { createDeviceManager, type DeviceManager } from './devices/manager.ts';
 import type { HubContext } from './context.ts';
+import { OutboxStore } from './dc/outbox-store.ts';
+import { CaseService } from './cases/case-service.ts';
+import { DcLink } from './dc/link.ts';
+import { DcHttpClient } from './dc/https-client.ts';
+import { loadOrCreateHubKey } from './dc/keys.ts';
+import { ConfigError } from './config.ts';
 
 export { loadConfig, parseConfig, ConfigError, type HubConfig, type HubConfigInput } from './config.ts';
 export { ROUTES, type RouteSpec } from './http/routes.ts';
@@ -52,6 +58,26 @@ export interface RunningHub {
 export interface StartOptions extends HubConfigInput {
   logger?: Logger;
   uiDir?: string;
+}
+
+/** Where the DC is and which certificate to trust: from configuration, or the embedded reference DC. */
+async function resolveDcEndpoint(config: HubConfig, dataDir: string, log: Logger,
+  cleanups: (() => Promise<void> | void)[]): Promise<{ url: string; caCertPem: string } | null> {
+  const dc = config.dc;
+  if (dc.url === 'none') return null;
+  if (dc.url === 'embedded') {
+    const { startEmbeddedDc } = await import('./dc/embedded.ts');
+    const ref = await startEmbeddedDc(config, join(dataDir, 'dc'), log);
+    cleanups.unshift(() => ref.close());
+    return { url: ref.url, caCertPem: ref.caCertPem };
+  }
+  if (!dc.url.startsWith('https://')) throw new ConfigError(['dc.url: the DC link must use https://']);
+  if (!dc.caCertFile) throw new ConfigError(['dc.caCertFile: give the DC certificate (PEM) to trust']);
+  try {
+    return { url: dc.url, caCertPem: readFileSync(dc.caCertFile, 'utf8') };
+  } catch (e) {
+    throw new ConfigError([`dc.caCertFile: cannot read ${dc.caCertFile} (${(e as Error).message})`]);
+  }
 }
 
 /** The hub without a server: its context and its web-standard HTTP app (runs on Node or Deno). */
@@ -86,8 +112,28 @@ export async function createHub(opts: StartOptions = {}): Promise<Hub> {
     const devices = await createDeviceManager(config, log);
     cleanups.unshift(() => devices.close());
 
+    const outbox = new OutboxStore(db, cipher);
+    let dc: DcLink | null = null;
+    const cases = new CaseService(db, cipher, outbox, districtLookup(), () => config.dc.hubId, undefined, () => dc?.wake());
+    const endpoint = await resolveDcEndpoint(config, dataDir, log, cleanups);
+    if (endpoint) {
+      const link = new DcLink({
+        db, outbox, cases, log: log.child({ part: 'dc-link' }),
+        client: new DcHttpClient(endpoint.url, endpoint.caCertPem, config.dc.requestTimeoutMs, config.dc.concurrency * 2),
+        hubKeys: await loadOrCreateHubKey(join(dataDir, 'keys', 'hub-signing.jwk')),
+        hubId: config.dc.hubId, officeName: config.officeName, bootstrapToken: config.dc.bootstrapToken,
+        dcKeysPath: join(dataDir, 'keys', 'dc-public.json'),
+        retry: { baseMs: config.dc.retryBaseMs, maxMs: config.dc.retryMaxMs },
+        concurrency: config.dc.concurrency, pollIntervalMs: config.dc.pollIntervalMs,
+        retentionMs: config.dc.retentionDays * 24 * 3600_000,
+      });
+      link.start();
+      dc = link;
+      cleanups.unshift(() => link.stop());
+    }
+
     const context: HubContext = {
-      config, version: VERSION, startedAt: Date.now(), log, db, auth, queue,
+      config, version: VERSION, startedAt: Date.now(), log, db, auth, queue, cases, dc,
       printer: devices.printer, devices,
       qrKey: createHmac('sha256', master).update('ticket-qr').digest(),
       clientAddress: (c: Context) => {

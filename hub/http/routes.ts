@@ -11,6 +11,7 @@ import { HubError } from './errors.ts';
 import { principalOf, type HubEnv } from './auth-middleware.ts';
 import { body } from './validate.ts';
 import { qrSvg, ticketQrText } from '../queue/ticket-qr.ts';
+import { EnrolmentInputSchema } from '../cases/case-service.ts';
 
 export interface RouteSpec {
   method: 'GET' | 'POST';
@@ -28,6 +29,7 @@ const LoginSchema = z.object({ username: z.string().min(1, 'required').max(64), 
 const CounterSchema = z.object({ counterId: z.string().min(1, 'required') });
 const TransferSchema = z.object({ serviceCode: z.string().optional(), counterId: z.string().optional() });
 const FinishSchema = z.object({ outcome: z.enum(['completed', 'incomplete', 'referred']), note: z.string().max(500).optional() });
+const ResolveSchema = z.object({ resolution: z.enum(['same_person', 'different_person', 'fraud_suspected']), note: z.string().trim().min(1, 'say what was found').max(1000) });
 const DaySchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'day must be YYYY-MM-DD');
 
 function actorOf(c: Context<HubEnv>) {
@@ -186,6 +188,51 @@ export const ROUTES: RouteSpec[] = [
         'content-type': 'text/csv; charset=utf-8',
         'content-disposition': `attachment; filename="antrian-${day}.csv"`,
       });
+    },
+  },
+  {
+    method: 'POST', path: '/api/cases/enrolments', roles: OPS,
+    handler: async (c, hub) => {
+      const b = await body(c, EnrolmentInputSchema);
+      const p = principalOf(c);
+      return c.json({ case: await hub.cases.createEnrolment(b, p.kind === 'user' ? p.username : p.deviceId) }, 201);
+    },
+  },
+  {
+    method: 'GET', path: '/api/cases/:id', roles: OPS,
+    handler: async (c, hub) => c.json({ case: await hub.cases.get(c.req.param('id')!) }),
+  },
+  {
+    method: 'GET', path: '/api/supervisor/dc', roles: ['supervisor'],
+    handler: async (c, hub) => {
+      if (!hub.dc) return c.json({ configured: false, registered: false, reachable: false });
+      return c.json({ configured: true, ...(await hub.dc.status()) });
+    },
+  },
+  {
+    method: 'POST', path: '/api/supervisor/dc/dead-letters/:recordId/retry', roles: ['supervisor'],
+    handler: async (c, hub) => {
+      if (!hub.dc) throw new HubError(503, 'DC_NOT_CONFIGURED', 'this hub has no DC link configured');
+      const ok = await hub.dc.retryDeadLetter(c.req.param('recordId')!);
+      if (!ok) throw new HubError(404, 'UNKNOWN_DEAD_LETTER', 'no dead letter with that record id');
+      const p = principalOf(c);
+      await hub.auth.audit(p.kind === 'user' ? p.username : p.role, 'dc.dead_letter.retry', { recordId: c.req.param('recordId') });
+      return c.json({ ok: true });
+    },
+  },
+  {
+    method: 'GET', path: '/api/supervisor/clarifications', roles: ['supervisor'],
+    handler: async (c, hub) => c.json({ clarifications: await hub.cases.clarifications(c.req.query('all') !== '1') }),
+  },
+  {
+    method: 'POST', path: '/api/supervisor/clarifications/:id/resolve', roles: ['supervisor'],
+    handler: async (c, hub) => {
+      const b = await body(c, ResolveSchema);
+      const id = Number(c.req.param('id'));
+      if (!Number.isInteger(id)) throw new HubError(400, 'INVALID_INPUT', 'clarification id must be a number', 'id');
+      const p = principalOf(c);
+      await hub.cases.resolveClarification(id, b.resolution, b.note, p.kind === 'user' ? p.username : p.role);
+      return c.json({ ok: true });
     },
   },
   {

@@ -60,6 +60,41 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX ticket_events_counter ON ticket_events (counter_id, id);
     `,
   },
+  {
+    version: 2,
+    name: 'cases and the DC outbox',
+    sql: `
+      CREATE TABLE cases (
+        id TEXT PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('enrolment','collection')),
+        status TEXT NOT NULL, nik_enc BLOB NOT NULL, nik_hash TEXT NOT NULL, nik_masked TEXT NOT NULL,
+        name_enc BLOB, biometrics_enc BLOB, biometrics_purged_at TEXT, dc_result_json TEXT,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL, created_by TEXT
+      );
+      CREATE INDEX cases_nik ON cases (nik_hash);
+      CREATE TABLE case_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, case_id TEXT NOT NULL REFERENCES cases(id), type TEXT NOT NULL,
+        at TEXT NOT NULL, actor TEXT, data_json TEXT NOT NULL DEFAULT '{}'
+      );
+      CREATE INDEX case_events_case ON case_events (case_id);
+      CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, record_id TEXT NOT NULL UNIQUE, case_id TEXT NOT NULL REFERENCES cases(id),
+        case_seq INTEGER NOT NULL, kind TEXT NOT NULL, payload_enc BLOB,
+        status TEXT NOT NULL CHECK (status IN ('pending','delivered','dead')),
+        attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at TEXT NOT NULL, last_error TEXT,
+        created_at TEXT NOT NULL, delivered_at TEXT, receipt_id TEXT, purged_at TEXT,
+        UNIQUE (case_id, case_seq)
+      );
+      CREATE INDEX outbox_pending ON outbox (status, next_attempt_at);
+      CREATE TABLE dc_notifications (
+        id TEXT PRIMARY KEY, seq INTEGER NOT NULL, type TEXT NOT NULL, case_id TEXT, applied_at TEXT NOT NULL
+      );
+      CREATE TABLE clarifications (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, case_id TEXT NOT NULL REFERENCES cases(id), candidates_json TEXT NOT NULL,
+        created_at TEXT NOT NULL, resolved_at TEXT, resolution TEXT, note TEXT, resolved_by TEXT
+      );
+      CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    `,
+  },
 ];
 
 export async function migrate(db: Database, migrations: Migration[] = MIGRATIONS): Promise<number> {

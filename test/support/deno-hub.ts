@@ -10,7 +10,7 @@ declare const Deno: {
   serve(opts: { port: number; hostname: string; onListen(a: { port: number }): void }, handler: (r: Request) => Response | Promise<Response>): unknown;
 };
 
-const hub = await createHub({ dataDir: Deno.args[0]!, port: 0, logger: createLogger('error'), printer: { port: 'none', baudRate: 9600 } });
+const hub = await createHub({ dataDir: Deno.args[0]!, port: 0, logger: createLogger('error'), printer: { port: 'none', baudRate: 9600 }, dc: { url: 'none' } });
 Deno.serve({
   port: 0, hostname: '127.0.0.1',
   onListen: ({ port }) => console.log(JSON.stringify({ url: `http://127.0.0.1:${port}`, kioskToken: hub.demo!.kioskToken })),

@@ -17,7 +17,7 @@ export interface TestHub extends RunningHub {
 
 export async function startTestHub(opts: StartOptions & { dataDir?: string } = {}): Promise<TestHub> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'hub-test-'));
-  const hub = await startHub({ port: 0, host: '127.0.0.1', logger: createLogger('error'), ...opts, dataDir });
+  const hub = await startHub({ port: 0, host: '127.0.0.1', logger: createLogger('error'), dc: { url: 'none' }, ...opts, dataDir });
   const sockets: Socket[] = [];
   const api = async (method: string, path: string, token?: string, body?: unknown) => {
     const res = await fetch(hub.url + path, {
