@@ -8,6 +8,7 @@ import type { QueueService } from './queue/queue-service.ts';
 import type { DeviceStates, TicketPrinter } from './devices/ports.ts';
 import type { CaseService } from './cases/case-service.ts';
 import type { DcLink } from './dc/link.ts';
+import type { OutboxStore } from './dc/outbox-store.ts';
 
 export interface HubContext {
   config: HubConfig;
@@ -18,6 +19,7 @@ export interface HubContext {
   auth: AuthService;
   queue: QueueService;
   cases: CaseService;
+  outbox: OutboxStore;
   /** null when the hub runs with dc.url = none */
   dc: DcLink | null;
   printer: TicketPrinter;

@@ -133,7 +133,7 @@ export async function createHub(opts: StartOptions = {}): Promise<Hub> {
     }
 
     const context: HubContext = {
-      config, version: VERSION, startedAt: Date.now(), log, db, auth, queue, cases, dc,
+      config, version: VERSION, startedAt: Date.now(), log, db, auth, queue, cases, outbox, dc,
       printer: devices.printer, devices,
       qrKey: createHmac('sha256', master).update('ticket-qr').digest(),
       clientAddress: (c: Context) => {
