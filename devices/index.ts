@@ -33,4 +33,24 @@ export {
   type PrintedItem,
 } from './printer/simulator.ts';
 
+// ---- fingerprint scanner (R30x / AS608 / ZFM UART) ----
+export {
+  R30xDecoder, encodePacket as encodeR30xPacket, parseAck as parseR30xAck, ackPacket as r30xAckPacket,
+  instructions as r30xInstructions, command as r30xCommand, parseSystemParameters as parseR30xSystemParameters,
+  encodeSystemParameters as encodeR30xSystemParameters, PID as R30X_PID, INSTRUCTION as R30X_INSTRUCTION,
+  CONFIRMATION as R30X_CONFIRMATION, DEFAULT_ADDRESS as R30X_DEFAULT_ADDRESS,
+  type R30xPacket, type R30xError, type R30xErrorCode, type R30xEvent, type Ack as R30xAck,
+  type SystemParameters as R30xSystemParameters,
+} from './fingerprint/r30x-codec.ts';
+export {
+  tiffToScannerImage, grayToScannerImage, readGrayTiff, packScannerImage, unpackScannerImage, resampleGray,
+  foregroundCentre, TiffError, FVC2002_DPI, SCANNER_WIDTH, SCANNER_HEIGHT, SCANNER_IMAGE_BYTES, SCANNER_DPI,
+  type GrayImage, type TiffResult, type ScannerImageResult,
+} from './fingerprint/image.ts';
+export {
+  R30xScannerDriver, type R30xScannerDriverOptions, type CaptureOptions, type CaptureEvent, type CaptureResult,
+  type CaptureFailureCode,
+} from './fingerprint/driver.ts';
+export { R30xScannerSimulator, type R30xScannerSimulatorOptions } from './fingerprint/simulator.ts';
+
 // card reader exports are added by the integrator
