@@ -10,3 +10,6 @@ export { kioskReducer, initialState, hasSessionData } from './kiosk/flow.ts';
 export type { KioskAction, KioskState, Step, SubmitError } from './kiosk/flow.ts';
 export { formatClock, formatDate, formatMinutes, formatWait, localDay, minutesBetween } from './shared/format.ts';
 export * from './shared/schemas.ts';
+export { counterActions, groupWaiting } from './operator/logic.ts';
+export type { ActionState, CounterActions } from './operator/logic.ts';
+export { actionFaultText, deviceAlerts, deviceAlertText, loginFaultText, waitText } from './shared/staff.ts';

@@ -38,6 +38,7 @@ export async function apiRequest<T>(opts: RequestOptions<T>): Promise<ApiResult<
   }
   const parsed = opts.schema.safeParse(json);
   if (!parsed.success) {
+    console.warn(`${opts.method ?? 'GET'} ${opts.path}: answer refused`, parsed.error.issues);
     return {
       ok: false,
       fault: { kind: 'invalid-response', status: response.status, message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') },

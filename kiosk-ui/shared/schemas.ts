@@ -73,7 +73,8 @@ export const CounterSchema = z.object({
 });
 export type Counter = z.infer<typeof CounterSchema>;
 export const CountersAnswerSchema = z.object({ counters: z.array(CounterSchema) });
-export const CounterAnswerSchema = z.object({ counter: CounterSchema });
+/** the hub answers the counter choice with the counter; only its id and name are relied on */
+export const CounterAnswerSchema = z.object({ counter: z.object({ id: z.string(), name: z.string() }) });
 
 export const QueueStateSchema = z.object({
   day: z.string(),
