@@ -13,3 +13,4 @@ export * from './shared/schemas.ts';
 export { counterActions, groupWaiting } from './operator/logic.ts';
 export type { ActionState, CounterActions } from './operator/logic.ts';
 export { actionFaultText, deviceAlerts, deviceAlertText, loginFaultText, waitText } from './shared/staff.ts';
+export { isOverStandard, SOP_STEPS, totals } from './supervisor/logic.ts';

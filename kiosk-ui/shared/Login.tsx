@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { rawRequest } from './api.ts';
 import type { LoginAnswer } from './schemas.ts';
 import { login } from './session.ts';
 import { loginFaultText, waitText } from './staff.ts';
@@ -46,6 +47,8 @@ export function Login({ title, notice, accept, onSignedIn }: LoginProps) {
     }
     const refusal = accept?.(r.value) ?? null;
     if (refusal) {
+      // do not leave the refused account's session open on the hub
+      void rawRequest({ method: 'POST', path: '/api/auth/logout', token: r.value.token, timeoutMs: 3000 });
       setError(refusal);
       setPin('');
       return;

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { actionFaultText, counterActions, deviceAlerts, deviceAlertText, formatWait, groupWaiting, loginFaultText, minutesBetween, waitText, type Ticket } from '../../kiosk-ui/index.ts';
+import { actionFaultText, counterActions, isOverStandard, SOP_STEPS, totals, deviceAlerts, deviceAlertText, formatWait, groupWaiting, loginFaultText, minutesBetween, waitText, type Ticket } from '../../kiosk-ui/index.ts';
 
 const ticket = (over: Partial<Ticket>): Ticket => ({
   id: 't1', label: 'A-001', serviceCode: 'A', priority: 'none', status: 'called', counterId: 'loket-1', targetCounterId: null,
@@ -73,6 +73,15 @@ test('formatting: waits and minutes since', () => {
   assert.is(formatWait(1, 'en'), 'about 1 minute');
   assert.is(minutesBetween('2025-01-01T01:00:00Z', new Date('2025-01-01T01:12:59Z')), 12);
   assert.is(minutesBetween('2025-01-01T01:00:00Z', new Date('2025-01-01T00:59:00Z')), 0);
+});
+
+test('supervisor: over the SOP standard only with data above it; totals add up', () => {
+  assert.ok(isOverStandard({ avgServiceMinutes: 4.1, standardMinutes: 4 }));
+  assert.not.ok(isOverStandard({ avgServiceMinutes: 4, standardMinutes: 4 }));
+  assert.not.ok(isOverStandard({ avgServiceMinutes: null, standardMinutes: 4 }));
+  const row = { serviceCode: 'A', nameId: 'A', issued: 5, served: 3, noShow: 1, waitingNow: 1, avgWaitMinutes: 2, p90WaitMinutes: 3, avgServiceMinutes: 5, standardMinutes: 4, overStandardCount: 2 };
+  assert.equal(totals([row, { ...row, issued: 2, overStandardCount: 0 }]), { issued: 7, served: 6, noShow: 2, waitingNow: 2, overStandardCount: 2 });
+  assert.equal(SOP_STEPS.map((s) => s.minutes), [2, 4, 2, 1]);
 });
 
 test.run();

@@ -1,0 +1,200 @@
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { io } from 'socket.io-client';
+import { DeviceAlerts, DeviceList } from '../shared/Devices.tsx';
+import { formatMinutes, localDay } from '../shared/format.ts';
+import { Login } from '../shared/Login.tsx';
+import { DayStatsSchema, DevicesAnswerSchema, type DayStats, type DeviceState } from '../shared/schemas.ts';
+import { useSession } from '../shared/session.ts';
+import { actionFaultText, SESSION_EXPIRED_TEXT, SIGNED_OUT_TEXT } from '../shared/staff.ts';
+import { isOverStandard, SOP_STEPS, totals } from './logic.ts';
+
+const SESSION_KEY = 'ktp.session.supervisor';
+
+export function SupervisorApp() {
+  const s = useSession(SESSION_KEY);
+  if (!s.session) {
+    return (
+      <Login
+        title="Masuk — Supervisor"
+        notice={s.endedBecause}
+        accept={(a) => (a.role === 'supervisor' ? null : 'Akun ini bukan akun supervisor. Gunakan layar petugas (/operator/).')}
+        onSignedIn={s.begin}
+      />
+    );
+  }
+  return <Dashboard key={s.session.token} sess={s} />;
+}
+
+type Sess = ReturnType<typeof useSession>;
+
+function Dashboard({ sess }: { sess: Sess }) {
+  const session = sess.session!;
+  const [day, setDay] = useState(localDay());
+  const [stats, setStats] = useState<DayStats | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [devices, setDevices] = useState<DeviceState[]>([]);
+  const [online, setOnline] = useState(true);
+  const [downloading, setDownloading] = useState(false);
+
+  const load = useCallback(async (d: string) => {
+    const r = await sess.call({ path: `/api/supervisor/stats?day=${encodeURIComponent(d)}`, schema: DayStatsSchema });
+    if (r.ok) {
+      setStats(r.value);
+      setError(null);
+    } else if (!(r.fault.kind === 'http' && r.fault.status === 401)) {
+      setError(actionFaultText(r.fault));
+    }
+  }, [sess.call]);
+
+  useEffect(() => void load(day), [day, load]);
+  const shown = useRef({ day, load });
+  shown.current = { day, load };
+
+  useEffect(() => {
+    const socket = io('/supervisor', { auth: { token: session.token }, reconnectionDelayMax: 5000 });
+    socket.on('connect', () => setOnline(true));
+    socket.on('disconnect', () => setOnline(false));
+    socket.on('connect_error', (err: Error) => {
+      if (err.message === 'SESSION_EXPIRED') sess.end(SESSION_EXPIRED_TEXT);
+      else if (err.message === 'UNAUTHORIZED' || err.message === 'FORBIDDEN') sess.end(SIGNED_OUT_TEXT);
+      else setOnline(false);
+    });
+    socket.on('session:expired', () => sess.end(SESSION_EXPIRED_TEXT));
+    socket.on('devices:state', (raw: unknown) => {
+      const p = DevicesAnswerSchema.safeParse(raw);
+      if (p.success) setDevices(p.data.devices);
+    });
+    // The figures of the shown day are fetched again when the hub says they changed.
+    socket.on('stats:changed', (raw: unknown) => {
+      const changed = (raw as { day?: unknown } | null)?.day;
+      if (changed === shown.current.day) void shown.current.load(changed);
+    });
+    return () => {
+      socket.disconnect();
+    };
+  }, [session.token]);
+
+  const download = async () => {
+    setDownloading(true);
+    const r = await sess.raw({ path: `/api/supervisor/stats.csv?day=${encodeURIComponent(day)}`, headers: { Accept: 'text/csv' } });
+    setDownloading(false);
+    if (!r.ok) {
+      if (!(r.fault.kind === 'http' && r.fault.status === 401)) setError(actionFaultText(r.fault));
+      return;
+    }
+    // A plain link cannot carry the bearer token: fetch, then save the blob.
+    const blob = await r.value.blob();
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `antrian-${day}.csv`;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  };
+
+  const sum = stats ? totals(stats.services) : null;
+
+  return (
+    <div class="staff supervisor">
+      <header class="staff-top">
+        <div class="brand">Supervisor — Antrian KTP-el</div>
+        <div class="who">
+          {session.user.displayName}
+          <button type="button" class="btn secondary small" data-testid="logout" onClick={() => void sess.logout()}>Keluar</button>
+        </div>
+      </header>
+      {!online && <p class="banner error" role="alert">Terputus dari server — menyambung ulang…</p>}
+      <DeviceAlerts devices={devices} />
+      <main class="sup">
+        <section class="card">
+          <div class="toolbar">
+            <label>
+              Hari
+              <input type="date" value={day} max={localDay()} data-testid="day" onChange={(e) => e.currentTarget.value && setDay(e.currentTarget.value)} />
+            </label>
+            <button type="button" class="btn secondary" onClick={() => setDay(localDay())}>Hari ini</button>
+            <button type="button" class="btn primary" data-testid="download-csv" disabled={downloading} onClick={() => void download()}>
+              {downloading ? 'Mengunduh…' : 'Unduh CSV'}
+            </button>
+          </div>
+          {error && <p class="fault" role="alert" data-testid="stats-error">{error}</p>}
+        </section>
+
+        <section class="card">
+          <h2>Kinerja per layanan — {stats?.day ?? day}</h2>
+          {!stats ? (
+            <p class="muted">Memuat…</p>
+          ) : (
+            <table class="stats" data-testid="stats">
+              <thead>
+                <tr>
+                  <th>Layanan</th>
+                  <th>Nomor diambil</th>
+                  <th>Dilayani</th>
+                  <th>Tidak hadir</th>
+                  <th>Menunggu sekarang</th>
+                  <th>Rata-rata tunggu (menit)</th>
+                  <th>P90 tunggu (menit)</th>
+                  <th>Rata-rata layanan (menit)</th>
+                  <th>Standar SOP (menit)</th>
+                  <th>Melebihi standar</th>
+                </tr>
+              </thead>
+              <tbody>
+                {stats.services.map((r) => {
+                  const over = isOverStandard(r);
+                  return (
+                    <tr data-service={r.serviceCode}>
+                      <td><b>{r.serviceCode}</b> · {r.nameId}</td>
+                      <td>{r.issued}</td>
+                      <td>{r.served}</td>
+                      <td>{r.noShow}</td>
+                      <td>{r.waitingNow}</td>
+                      <td>{formatMinutes(r.avgWaitMinutes)}</td>
+                      <td>{formatMinutes(r.p90WaitMinutes)}</td>
+                      <td class={over ? 'over' : ''} data-testid={`avg-service-${r.serviceCode}`}>
+                        {formatMinutes(r.avgServiceMinutes)}{over ? ' ▲' : ''}
+                      </td>
+                      <td>{r.standardMinutes}</td>
+                      <td class={r.overStandardCount > 0 ? 'over' : ''}>{r.overStandardCount}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+              {sum && (
+                <tfoot>
+                  <tr>
+                    <td>Jumlah</td>
+                    <td>{sum.issued}</td>
+                    <td>{sum.served}</td>
+                    <td>{sum.noShow}</td>
+                    <td>{sum.waitingNow}</td>
+                    <td colSpan={4} />
+                    <td>{sum.overStandardCount}</td>
+                  </tr>
+                </tfoot>
+              )}
+            </table>
+          )}
+          <p class="legend">Merah ▲: rata-rata waktu layanan melebihi standar SOP layanan itu. "Melebihi standar": jumlah layanan yang lebih lama dari standar.</p>
+        </section>
+
+        <section class="card">
+          <h2>Standar waktu SOP per tahap</h2>
+          <div class="sop">
+            {SOP_STEPS.map((s) => (
+              <div><b>{s.minutes} menit</b><br />{s.name}</div>
+            ))}
+          </div>
+        </section>
+
+        <section class="card">
+          <h2>Perangkat</h2>
+          <DeviceList devices={devices} />
+        </section>
+      </main>
+    </div>
+  );
+}
