@@ -11,3 +11,8 @@ export { compare, compareCompact, compactTemplate, prepareProbe } from './match.
 export type { CompactTemplate, PreparedProbe } from './match.ts';
 export { evaluateFolder, errorRates, stretchTemplate } from './evaluate.ts';
 export type { EvaluateOptions, EvaluateReport, ErrorRates } from './evaluate.ts';
+export { THRESHOLDS, verify } from './thresholds.ts';
+export type { SecurityLevel } from './thresholds.ts';
+export { MatcherPool, createGallery, searchGallery } from './pool.ts';
+export type { PoolOptions, SearchHit } from './pool.ts';
+export { GalleryShard, packTemplates } from './gallery-core.ts';

@@ -9,21 +9,22 @@ import type { Template } from './types.ts';
  * (local, so skin distortion does not break it), and the score comes from the pairing's size and
  * how many edges agree.
  */
-export const K = 9; // neighbours per minutia
+const E = (k: string, d: number): number => Number(process.env['M_' + k] ?? d);
+export const K = E('K', 9); // neighbours per minutia
 const MAX_EDGE = 160; // px at 500 dpi
 const TWO_PI = 2 * Math.PI;
 
 // hash quantisation (3 neighbouring bins are stored for each probe edge, so tolerance ~ one bin)
-const DQ = 8;
-const AQ = 0.42;
+const DQ = E('DQ', 8);
+const AQ = E('AQ', 0.42);
 const NA = Math.ceil(TWO_PI / AQ);
 const ND = Math.ceil(MAX_EDGE / DQ) + 2;
 
 // edge similarity tolerances
-const D_TOL_ABS = 5;
-const D_TOL_REL = 0.07;
-const A_TOL = 0.38;
-const ROT_TOL = 0.6; // max deviation of a pair's rotation from the root's
+const D_TOL_ABS = E('DTA', 4);
+const D_TOL_REL = E('DTR', 0.05);
+const A_TOL = E('AT', 0.3);
+const ROT_TOL = E('RT', 0.4); // max deviation of a pair's rotation from the root's
 
 export interface CompactTemplate {
   n: number;
@@ -131,10 +132,12 @@ class Scratch {
   queue = new Int32Array(256);
   pairsP = new Int16Array(128);
   pairsC = new Int16Array(128);
+  cons = new Int32Array(128);
 }
 const S = new Scratch();
 
-const N_ROOTS = 8;
+const G_MODE = E('G', 0), G_DA = E('GDA', 8), G_DR = E('GDR', 0.1), G_AT = E('GAT', 0.5), G_MIN = E('GMIN', 0.5);
+const N_ROOTS = E('NR', 8);
 
 export interface MatchDetail {
   score: number;
@@ -209,10 +212,15 @@ export function compareCompact(p: PreparedProbe, c: CompactTemplate, detail?: Ma
   return best;
 }
 
+const NORM_MODE = E('NM', 1), NORM_C = E('NC', 0);
+const E_S = E('S', 1), E_P = E('P', 0), E_F = E('F', 0);
 function scoreOf(pairs: number, support: number, np: number, nc: number): number {
   if (pairs < 2) return 0;
+  if (NORM_MODE === 1) return (support * support) / Math.sqrt((np + NORM_C) * (nc + NORM_C));
+  if (NORM_MODE === 2) return support * Math.sqrt(pairs) / Math.sqrt(Math.sqrt((np + NORM_C) * (nc + NORM_C)));
+  if (NORM_MODE === 3) return support * (1 + NORM_C * pairs / Math.min(np, nc));
   const frac = (pairs * pairs) / (Math.min(np, 60) * Math.min(nc, 60));
-  return support * 1.0 + pairs * 1.5 + 40 * frac - 4;
+  return E_S * support + E_P * pairs + E_F * frac - 4;
 }
 
 /** Grows a pairing from root (pi, ci); returns pairs<<16 | supporting edges. */
@@ -255,6 +263,30 @@ function grow(p: CompactTemplate, c: CompactTemplate, pi0: number, ci0: number):
     }
   }
   for (let i = 0; i < np; i++) { p2c[pp[i]!] = -1; c2p[pc[i]!] = -1; }
+  if (G_MODE > 0 && np >= 3) {
+    // global rigidity: every two pairs should keep their distance and relative angles
+    const cons = S.cons;
+    for (let i = 0; i < np; i++) cons[i] = 0;
+    let tot = 0;
+    for (let i = 0; i < np; i++) {
+      const a = pp[i]!, b = pc[i]!;
+      for (let j = i + 1; j < np; j++) {
+        const a2 = pp[j]!, b2 = pc[j]!;
+        const dpx = p.x[a2]! - p.x[a]!, dpy = p.y[a2]! - p.y[a]!;
+        const dcx = c.x[b2]! - c.x[b]!, dcy = c.y[b2]! - c.y[b]!;
+        const dp = Math.sqrt(dpx * dpx + dpy * dpy), dc = Math.sqrt(dcx * dcx + dcy * dcy);
+        if (Math.abs(dp - dc) > G_DA + G_DR * dp) continue;
+        const ap = Math.atan2(-dpy, dpx) - p.a[a]!, ac = Math.atan2(-dcy, dcx) - c.a[b]!;
+        if (Math.abs(adiff(ap, ac)) > G_AT) continue;
+        const ap2 = Math.atan2(-dpy, dpx) - p.a[a2]!, ac2 = Math.atan2(-dcy, dcx) - c.a[b2]!;
+        if (Math.abs(adiff(ap2, ac2)) > G_AT) continue;
+        cons[i]!++; cons[j]!++; tot++;
+      }
+    }
+    let kept = 0;
+    for (let i = 0; i < np; i++) if (cons[i]! >= G_MIN * (np - 1)) kept++;
+    return (kept << 16) | Math.min(G_MODE === 1 ? tot : support, 0xffff);
+  }
   return (np << 16) | Math.min(support, 0xffff);
 }
 
