@@ -53,4 +53,16 @@ export {
 } from './fingerprint/driver.ts';
 export { R30xScannerSimulator, type R30xScannerSimulatorOptions } from './fingerprint/simulator.ts';
 
+// ---- signature pad (Wacom ISDV4 serial) ----
+export {
+  Isdv4Decoder, encodePenPacket as encodeIsdv4PenPacket, encodeQueryReply as encodeIsdv4QueryReply, ISDV4_COMMAND,
+  type PenSample, type PadCapabilities, type Isdv4Frame, type Isdv4Error, type Isdv4ErrorCode, type Isdv4Event,
+} from './signature-pad/isdv4-codec.ts';
+export {
+  makeSignature, signatureToPng, signatureToSvg, type PenPoint, type Stroke, type Signature, type SignatureData,
+  type RenderOptions as SignatureRenderOptions,
+} from './signature-pad/signature.ts';
+export { Isdv4PadDriver, type Isdv4PadDriverOptions, type FinishResult as SignatureFinishResult, type PadEvents } from './signature-pad/driver.ts';
+export { Isdv4PadSimulator, type Isdv4PadSimulatorOptions, type SimPoint as PadSimPoint } from './signature-pad/simulator.ts';
+
 // card reader exports are added by the integrator
