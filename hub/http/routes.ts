@@ -96,12 +96,18 @@ export const ROUTES: RouteSpec[] = [
     method: 'POST', path: '/api/tickets', roles: ['kiosk'],
     handler: async (c, hub) => {
       const b = await body(c, IssueTicketSchema);
-      const { ticket, peopleAhead, estimatedWaitMinutes } = await hub.queue.issue(b, await hub.auth.activeCounterIds());
+      const key = c.req.header('idempotency-key');
+      if (key !== undefined && !/^[A-Za-z0-9_-]{8,100}$/.test(key)) {
+        throw new HubError(400, 'INVALID_INPUT', 'Idempotency-Key: 8-100 letters, digits, - or _', 'Idempotency-Key');
+      }
+      const p = principalOf(c);
+      const { ticket, peopleAhead, estimatedWaitMinutes, replayed } = await hub.queue.issue(
+        b, await hub.auth.activeCounterIds(), key && p.kind === 'device' ? { key, deviceId: p.deviceId } : undefined);
       const service = hub.queue.service(ticket.serviceCode);
       const qrText = ticketQrText(hub.qrKey, ticket);
       // The ticket exists once the transaction committed; a printer fault only changes what the
-      // kiosk tells the resident.
-      const printed = await hub.printer.printQueueTicket({
+      // kiosk tells the resident. A replayed request (the kiosk lost our answer) is not printed twice.
+      const printed = replayed ? { ok: true as const } : await hub.printer.printQueueTicket({
         officeName: hub.config.officeName, label: ticket.label, serviceNameId: service.nameId, serviceNameEn: service.nameEn,
         issuedAt: ticket.issuedAt, peopleAhead, estimatedWaitMinutes, qrText,
       });
@@ -111,7 +117,7 @@ export const ROUTES: RouteSpec[] = [
           id: ticket.id, label: ticket.label, serviceCode: ticket.serviceCode, priority: ticket.priority, issuedAt: ticket.issuedAt,
           peopleAhead, estimatedWaitMinutes, qrText, qrSvg: await qrSvg(qrText), printed,
         },
-      }, 201);
+      }, replayed ? 200 : 201);
     },
   },
   {
@@ -171,7 +177,7 @@ export const ROUTES: RouteSpec[] = [
   },
   {
     method: 'GET', path: '/api/display/state', roles: ['display'],
-    handler: async (c, hub) => c.json(await hub.queue.displayState()),
+    handler: async (c, hub) => c.json({ ...(await hub.queue.displayState()), officeName: hub.config.officeName }),
   },
   {
     method: 'GET', path: '/api/supervisor/stats', roles: ['supervisor'],

@@ -39,6 +39,8 @@ export interface QueueEvents {
 }
 
 export interface IssueInput { serviceCode: string; nik: string; priority: Priority }
+/** A kiosk retrying after a lost answer sends the same key and gets the same ticket back. */
+export interface IssueRequest { key: string; deviceId: string }
 export interface Actor { userId: string | null; counterId: string | null }
 
 export class QueueService extends EventEmitter<QueueEvents> {
@@ -87,13 +89,26 @@ export class QueueService extends EventEmitter<QueueEvents> {
   }
 
   /** Issues a numbered ticket. Numbers run per service per day in the office's time zone. */
-  async issue(input: IssueInput, activeCounterIds: string[]): Promise<{ ticket: Ticket; peopleAhead: number; estimatedWaitMinutes: number }> {
+  async issue(input: IssueInput, activeCounterIds: string[], request?: IssueRequest): Promise<{ ticket: Ticket; peopleAhead: number; estimatedWaitMinutes: number; replayed: boolean }> {
     const service = this.service(input.serviceCode);
     const nik = this.checkNik(input.nik).nik;
     const at = this.now();
     const day = dayKey(at, this.timeZone);
     const id = randomUUID();
+    const requestHash = this.cipher.lookupHash(`${service.code}|${nik}|${input.priority}`, 'ticket-request');
+    let replayed = false;
     const row = await this.db.transaction(async (q) => {
+      if (request) {
+        const prior = await q.get<{ ticket_id: string; request_hash: string; device_id: string }>(
+          'SELECT ticket_id, request_hash, device_id FROM ticket_requests WHERE idempotency_key = ?', [request.key]);
+        if (prior) {
+          if (prior.request_hash !== requestHash || prior.device_id !== request.deviceId) {
+            throw new HubError(409, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different request');
+          }
+          replayed = true;
+          return (await q.get<TicketRow>(`SELECT ${TICKET_COLS} FROM tickets WHERE id = ?`, [prior.ticket_id]))!;
+        }
+      }
       await this.expireOldDays(q, day);
       await q.run(`INSERT INTO ticket_sequences (day, service_code, last_number) VALUES (?, ?, 1)
                    ON CONFLICT (day, service_code) DO UPDATE SET last_number = last_number + 1`, [day, service.code]);
@@ -105,12 +120,16 @@ export class QueueService extends EventEmitter<QueueEvents> {
       [id, day, service.code, number, label, service.code, input.priority, this.cipher.encrypt(nik, 'tickets.nik'),
         this.cipher.lookupHash(nik, 'nik'), maskNik(nik), at.toISOString()]);
       await this.event(q, id, 'issued', at, null, null, { serviceCode: service.code, priority: input.priority });
+      if (request) {
+        await q.run('INSERT INTO ticket_requests (idempotency_key, device_id, ticket_id, request_hash, created_at) VALUES (?, ?, ?, ?, ?)',
+          [request.key, request.deviceId, id, requestHash, at.toISOString()]);
+      }
       return (await q.get<TicketRow>(`SELECT ${TICKET_COLS} FROM tickets WHERE id = ?`, [id]))!;
     });
     const ticket = toTicket(row);
     const { peopleAhead, estimatedWaitMinutes } = await this.estimateFor(ticket, activeCounterIds);
-    this.emit('changed', { day });
-    return { ticket, peopleAhead, estimatedWaitMinutes };
+    if (!replayed) this.emit('changed', { day });
+    return { ticket, peopleAhead, estimatedWaitMinutes, replayed };
   }
 
   private async estimateFor(t: Ticket, activeCounterIds: string[]) {
@@ -259,7 +278,7 @@ export class QueueService extends EventEmitter<QueueEvents> {
       current: tickets.find((t) => t.counterId === c.id && (t.status === 'called' || t.status === 'serving')) ?? null,
     }));
     const waiting = tickets.filter((t) => t.status === 'waiting');
-    return { day, services: this.services, counters, waiting };
+    return { day, services: this.services, counters, waiting, minRecallsForNoShow: this.policy.noShowAfterRecalls };
   }
 
   /** What the waiting room sees: labels and counters only, never personal data. */

@@ -38,7 +38,8 @@ export function attachNamespaces(io: Server, hub: HubContext): () => void {
   const kiosk = io.of('/kiosk');
   const supervisor = io.of('/supervisor');
 
-  const sendDisplay = async (target: { emit: (ev: string, data: unknown) => unknown }) => target.emit('display:state', await hub.queue.displayState());
+  const sendDisplay = async (target: { emit: (ev: string, data: unknown) => unknown }) =>
+    target.emit('display:state', { ...(await hub.queue.displayState()), officeName: hub.config.officeName });
   const sendQueue = async (target: { emit: (ev: string, data: unknown) => unknown }) => target.emit('queue:state', await hub.queue.state());
   const devicesPayload = () => ({ devices: hub.devices.states() });
 

@@ -95,6 +95,16 @@ export const MIGRATIONS: Migration[] = [
       CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `,
   },
+  {
+    version: 3,
+    name: 'kiosk request idempotency',
+    sql: `
+      CREATE TABLE ticket_requests (
+        idempotency_key TEXT PRIMARY KEY, device_id TEXT NOT NULL, ticket_id TEXT NOT NULL REFERENCES tickets(id),
+        request_hash TEXT NOT NULL, created_at TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export async function migrate(db: Database, migrations: Migration[] = MIGRATIONS): Promise<number> {

@@ -159,6 +159,26 @@ test('two operators calling at once never get the same ticket', async () => {
   assert.is(new Set(d).size, 30, 'every D ticket called exactly once');
 });
 
+test('a kiosk retrying with the same Idempotency-Key gets the same ticket, printed once', async () => {
+  const send = (key: string, n: string) => fetch(hub.url + '/api/tickets', {
+    method: 'POST', headers: { authorization: `Bearer ${kiosk}`, 'content-type': 'application/json', 'idempotency-key': key },
+    body: JSON.stringify({ serviceCode: 'C', nik: n, priority: 'none' }),
+  });
+  const printedBefore = hub.printer.getPrinted().length;
+  const first = await send('kiosk-retry-0001', nik(50));
+  assert.is(first.status, 201);
+  const again = await send('kiosk-retry-0001', nik(50));
+  assert.is(again.status, 200);
+  const a = (await first.json()) as any; const b = (await again.json()) as any;
+  assert.is(b.ticket.id, a.ticket.id);
+  assert.is(b.ticket.label, 'C-001');
+  assert.is(hub.printer.getPrinted().length, printedBefore + 1, 'printed once');
+  const misuse = await send('kiosk-retry-0001', nik(51));
+  assert.is(misuse.status, 409);
+  const next = await send('kiosk-retry-0002', nik(51));
+  assert.is(((await next.json()) as any).ticket.label, 'C-002');
+});
+
 test('sign-in is rate-limited after repeated failures, with the wait given', async () => {
   let last = { status: 0, body: {} as any };
   for (let i = 0; i < 6; i++) last = await hub.api('POST', '/api/auth/login', undefined, { username: 'operator1', pin: '000000' });
