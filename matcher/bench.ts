@@ -1,0 +1,97 @@
+/**
+ * npm run bench:matcher — extraction time, 1:1 matches a second on one core, and 1:N search speed
+ * over a synthetic gallery of 100,000 templates (real FVC2002 templates, randomly rotated, shifted,
+ * jittered, with minutiae dropped and added) on all cores.   Options: --gallery N --probes N
+ */
+import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { availableParallelism } from 'node:os';
+import { decodeImage } from './image.ts';
+import { extractTemplate } from './extract.ts';
+import { compactTemplate, compareCompact, prepareProbe } from './match.ts';
+import { MatcherPool } from './pool.ts';
+import type { Minutia, Template } from './types.ts';
+
+const args = process.argv.slice(2);
+const opt = (k: string, d: number): number => { const i = args.indexOf(`--${k}`); return i >= 0 ? Number(args[i + 1]) : d; };
+const GALLERY = opt('gallery', 100_000);
+const PROBES = opt('probes', 20);
+const root = process.env.KTP_DATASETS ?? fileURLToPath(new URL('../../shared/datasets/', import.meta.url));
+const DBS: [string, number][] = [['DB1_B', 500], ['DB2_B', 569], ['DB3_B', 500], ['DB4_B', 500]];
+
+const median = (v: number[]): number => { const s = [...v].sort((a, b) => a - b); return s[s.length >> 1]!; };
+
+// --- extraction
+const real: { id: string; t: Template }[] = [];
+const times: number[] = [];
+for (const [db, dpi] of DBS) {
+  const dir = join(root, 'fvc2002', db);
+  const imgs = readdirSync(dir).filter((f) => f.endsWith('.tif')).sort().map((f) => ({ f, img: decodeImage(readFileSync(join(dir, f)), { dpi }) }));
+  extractTemplate(imgs[0]!.img); // warm-up
+  const dbTimes: number[] = [];
+  for (const { f, img } of imgs) {
+    const t0 = performance.now();
+    const { template } = extractTemplate(img);
+    dbTimes.push(performance.now() - t0);
+    real.push({ id: `${db}/${f.replace('.tif', '')}`, t: template });
+  }
+  times.push(...dbTimes);
+  console.log(`extract ${db}: median ${median(dbTimes).toFixed(1)} ms, max ${Math.max(...dbTimes).toFixed(1)} ms`);
+}
+console.log(`extract all ${times.length} images: median ${median(times).toFixed(1)} ms`);
+
+// --- 1:1 on one core
+{
+  const P = real.map((r) => prepareProbe(r.t)), C = real.map((r) => compactTemplate(r.t));
+  let n = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < real.length; i += 4) for (let j = 0; j < real.length; j++) { compareCompact(P[i]!, C[j]!); n++; }
+  const secs = (performance.now() - t0) / 1000;
+  console.log(`1:1 one core: ${(n / secs).toFixed(0)} matches/s (prepared probe vs candidate; compare() of two raw templates scores both ways and also prepares them)`);
+  let m = 0;
+  const t1 = performance.now();
+  for (let i = 0; i < real.length; i += 8) for (let j = 0; j < real.length; j++) { Math.max(compareCompact(P[i]!, C[j]!), compareCompact(P[j]!, C[i]!)); m++; }
+  console.log(`1:1 one core, symmetric score (as evaluate/verify use): ${(m / ((performance.now() - t1) / 1000)).toFixed(0)} pairs/s`);
+}
+
+// --- 1:N synthetic gallery
+let seed = 12345;
+const rnd = (): number => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed / 0x7fffffff; };
+function perturb(t: Template): Template {
+  const rot = (rnd() - 0.5) * 0.6, dx = (rnd() - 0.5) * 60, dy = (rnd() - 0.5) * 60;
+  const c = Math.cos(rot), s = Math.sin(rot);
+  const cx = t.width / 2, cy = t.height / 2;
+  const ms: Minutia[] = [];
+  for (const m of t.minutiae) {
+    if (rnd() < 0.2) continue;
+    const x = m.x - cx, y = m.y - cy;
+    ms.push({ ...m, x: cx + c * x - s * y + dx + (rnd() - 0.5) * 6, y: cy + s * x + c * y + dy + (rnd() - 0.5) * 6, angle: (m.angle - rot + (rnd() - 0.5) * 0.3 + 4 * Math.PI) % (2 * Math.PI) });
+  }
+  for (let k = 0; k < 4; k++) ms.push({ x: rnd() * t.width, y: rnd() * t.height, angle: rnd() * 2 * Math.PI, type: 1, quality: 30 });
+  return { ...t, minutiae: ms };
+}
+// probes: impression 1 of the first fingers; their impressions 2..8 are in the gallery as themselves
+const probes = real.filter((r) => r.id.endsWith('_1')).slice(0, PROBES);
+const gallery: { id: string; template: Template }[] = real.filter((r) => !r.id.endsWith('_1')).map((r) => ({ id: r.id, template: r.t }));
+while (gallery.length < GALLERY) {
+  const base = real[Math.floor(rnd() * real.length)]!;
+  gallery.push({ id: `${base.id}~synthetic-${gallery.length}`, template: perturb(base.t) });
+}
+const threads = availableParallelism();
+const pool = new MatcherPool({ threads });
+const tAdd = performance.now();
+await pool.add(gallery);
+await pool.search(probes[0]!.t, { topK: 5 }); // builds the index
+console.log(`1:N gallery of ${pool.size} templates loaded and indexed in ${((performance.now() - tAdd) / 1000).toFixed(1)} s on ${threads} threads`);
+let rank1 = 0, mated = 0;
+const t0 = performance.now();
+for (const p of probes) {
+  const hits = await pool.search(p.t, { topK: 5 });
+  const finger = p.id.replace(/_\d+$/, ''); // perturbed copies of a mate count as the finger too
+  mated++;
+  if (hits[0] && hits[0].id.startsWith(finger + '_')) rank1++;
+}
+const secs = (performance.now() - t0) / 1000;
+console.log(`1:N: ${(probes.length * pool.size / secs).toFixed(0)} comparisons/s over ${threads} cores (${(secs / probes.length * 1000).toFixed(0)} ms a search of ${pool.size}); rank-1 ${rank1}/${mated} probes found their finger`);
+await pool.close();

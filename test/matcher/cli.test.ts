@@ -1,0 +1,58 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync, existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { decodeIso19794 } from '../../matcher/index.ts';
+import { fvc } from './datasets.ts';
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(repo, 'matcher/cli.ts'), ...args], { cwd: repo, encoding: 'utf8' });
+const dir = mkdtempSync(join(tmpdir(), 'matcher-cli-'));
+
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('extract writes a readable ISO record', () => {
+  const out = join(dir, 'a.iso');
+  const r = cli('extract', fvc('DB1_B', '102_1.tif'), '--out', out);
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, /minutiae: \d+ +quality: \d+/);
+  assert.ok(existsSync(out));
+  assert.ok(decodeIso19794(readFileSync(out)).ok);
+});
+
+test('match prints score and decision; exit code says match or not', () => {
+  const same = cli('match', fvc('DB1_B', '102_1.tif'), fvc('DB1_B', '102_2.tif'));
+  assert.is(same.status, 0, same.stdout + same.stderr);
+  assert.match(same.stdout, /score: [\d.]+/);
+  assert.match(same.stdout, /decision: MATCH/);
+  const diff = cli('match', fvc('DB1_B', '102_1.tif'), fvc('DB1_B', '105_1.tif'));
+  assert.is(diff.status, 1);
+  assert.match(diff.stdout, /decision: no match/);
+  const bad = cli('match', join(repo, '../shared/datasets/iso19794-2-invalid/101_1_truncate_1_byte.iso'), fvc('DB1_B', '101_1.iso'));
+  assert.is(bad.status, 2);
+  assert.match(bad.stderr, /truncated/);
+});
+
+test('evaluate --json on a small folder: all-pairs counts and the figures', () => {
+  const folder = join(dir, 'set');
+  spawnSync('mkdir', [folder]);
+  for (const f of ['101', '102', '103']) for (const i of ['1', '2', '3']) {
+    symlinkSync(fvc('DB1_B', `${f}_${i}.tif`), join(folder, `${f}_${i}.tif`));
+    symlinkSync(fvc('DB1_B', `${f}_${i}.iso`), join(folder, `${f}_${i}.iso`));
+  }
+  for (const extra of [[], ['--templates', 'iso']]) {
+    const r = cli('evaluate', folder, '--json', ...extra);
+    assert.is(r.status, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    assert.is(j.genuinePairs, 9);
+    assert.is(j.impostorPairs, 27);
+    for (const k of ['eer', 'fmr100', 'fmr1000', 'zeroFmr']) assert.ok(j[k] >= 0 && j[k] <= 1, k);
+    assert.type(j.matchesPerSecond, 'number');
+    assert.ok('extractMsMedian' in j);
+  }
+});
+
+test.run();

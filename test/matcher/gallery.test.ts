@@ -1,0 +1,54 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
+import { decodeImage, extractTemplate, MatcherPool, GalleryShard, packTemplates, createGallery, searchGallery } from '../../matcher/index.ts';
+import type { Template } from '../../matcher/index.ts';
+import { fvc } from './datasets.ts';
+
+// gallery: DB1 fingers 101-110, impressions 2-4; probes: impression 1
+const gallery: { id: string; template: Template }[] = [];
+const probes: { finger: string; t: Template }[] = [];
+for (let f = 101; f <= 110; f++) {
+  probes.push({ finger: String(f), t: extractTemplate(decodeImage(readFileSync(fvc('DB1_B', `${f}_1.tif`)))).template });
+  for (const i of [2, 3, 4]) gallery.push({ id: `${f}_${i}`, template: extractTemplate(decodeImage(readFileSync(fvc('DB1_B', `${f}_${i}.tif`)))).template });
+}
+
+test('MatcherPool over worker threads returns the right finger first', async () => {
+  const pool = new MatcherPool({ threads: 2 });
+  try {
+    await pool.add(gallery);
+    assert.is(pool.size, 30);
+    let right = 0;
+    for (const p of probes) {
+      const hits = await pool.search(p.t, { topK: 5 });
+      assert.is(hits.length, 5);
+      for (let i = 1; i < hits.length; i++) assert.ok(hits[i - 1]!.score >= hits[i]!.score);
+      if (hits[0]!.id.startsWith(p.finger + '_')) right++;
+    }
+    assert.ok(right >= 9, `right finger first for ${right} of 10 probes`);
+  } finally {
+    await pool.close();
+  }
+  let refused = false;
+  try { await pool.search(probes[0]!.t); } catch { refused = true; }
+  assert.ok(refused, 'a closed pool refuses searches');
+});
+
+test('createGallery/searchGallery and the index pre-selection agree on the best candidate', async () => {
+  const g = createGallery({ threads: 1 });
+  try {
+    await g.add(gallery);
+    const hits = await searchGallery(probes[2]!.t, g, { topK: 3 });
+    assert.ok(hits[0]!.id.startsWith('103_'));
+  } finally {
+    await g.close();
+  }
+  // in-process shard with a shortlist smaller than the gallery exercises the edge index
+  const shard = new GalleryShard();
+  shard.add(packTemplates(gallery));
+  let right = 0;
+  for (const p of probes) if (shard.search(p.t, 1, 8)[0]!.id.startsWith(p.finger + '_')) right++;
+  assert.ok(right >= 8, `index shortlist found the finger for ${right} of 10`);
+});
+
+test.run();
