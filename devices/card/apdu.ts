@@ -5,7 +5,9 @@
  * Command set (CLA 00 throughout, no secure messaging):
  *   SELECT          A4  P1=04 by DF name (AID); P1=00 MF/DF/EF by id (3F00 = MF); P1=02 EF under current DF;
  *                       P2=0C no response data, P2=00/04 return the FCP template (62)
- *   READ BINARY     B0  offset in P1P2 (15 bits); B1 (odd INS) with offset data object 54 beyond 32767
+ *   READ BINARY     B0  offset in P1P2 (15 bits); or P1=80|SFI, P2=offset (0..255): selects the EF by its
+ *                       short file id (low 5 bits of the file id) and reads in one APDU;
+ *                       B1 (odd INS) with offset data object 54 beyond 32767
  *   UPDATE BINARY   D6  offset in P1P2; D7 with offset object 54 and data in 53 beyond 32767
  *   CREATE FILE     E0  data = FCP template 62 {82 descriptor, 83 file id, 84 DF name, 80 size}
  *   ACTIVATE FILE   44  on the current DF: ends personalisation, files become read-only
@@ -197,6 +199,11 @@ export function readBinary(offset: number, le: number): CommandApdu {
   if (offset <= 0x7fff) return { cla: 0, ins: 0xb0, p1: offset >> 8, p2: offset & 0xff, le };
   // Odd INS: the answer is wrapped in 53 L data, which costs up to 4 extra bytes.
   return { cla: 0, ins: 0xb1, p1: 0, p2: 0, data: offsetObject(offset), le };
+}
+
+/** READ BINARY by short EF identifier: selects and reads in one command (offset 0..255). */
+export function readBinarySfi(sfi: number, offset: number, le: number): CommandApdu {
+  return { cla: 0, ins: 0xb0, p1: 0x80 | (sfi & 0x1f), p2: offset & 0xff, le };
 }
 
 export function updateBinary(offset: number, data: Uint8Array): CommandApdu {

@@ -102,6 +102,7 @@ export class CardDriver extends EventEmitter<DriverEvents> {
     switch (e.type) {
       case 'online': this.linkOnline = true; this.lastError = undefined; this.emitStatus(); break;
       case 'offline': this.linkOnline = false; this.emitStatus(e.reason); break;
+      case 'error': this.linkOnline = false; this.lastError = e.reason; this.emitStatus(e.reason); break;
       case 'reader-added': if (this.wanted(e.reader)) this.emit('event', { type: 'reader', reader: e.reader, present: true }); break;
       case 'reader-removed': if (this.wanted(e.reader)) this.emit('event', { type: 'reader', reader: e.reader, present: false }); break;
       case 'card-inserted': if (this.wanted(e.reader)) this.emit('event', { type: 'card', reader: e.reader, present: true }); break;

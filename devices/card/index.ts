@@ -15,3 +15,4 @@ export * from './in-process.ts';
 export * from './vpcd-card.ts';
 export * from './session.ts';
 export * from './driver.ts';
+export * from './pcsc-transport.ts';

@@ -3,7 +3,7 @@
  * the card's Le), SELECT, chunked READ BINARY of a whole TLV-framed file, chunked UPDATE BINARY,
  * CREATE FILE. Everything returns results; a card that answers nonsense gets MALFORMED_RESPONSE.
  */
-import { buildCommand, createFile, getResponse, parseResponse, readBinary, selectAid, selectFile, statusToFailure, updateBinary, activateFile, selectMf } from './apdu.ts';
+import { buildCommand, createFile, getResponse, parseResponse, readBinary, readBinarySfi, selectAid, selectFile, statusToFailure, updateBinary, activateFile, selectMf } from './apdu.ts';
 import type { CommandApdu, ResponseApdu } from './apdu.ts';
 import { parseCapabilities } from './atr.ts';
 import { concat, fail, ok } from './errors.ts';
@@ -17,12 +17,18 @@ export interface SessionOptions {
   maxReadChunk?: number;
   /** Largest UPDATE BINARY data; default 16384 with extended length, else 224. */
   maxWriteChunk?: number;
+  /**
+   * Open each EF with READ BINARY by short file id (one APDU instead of SELECT + READ); falls
+   * back to SELECT when the card refuses SFI addressing. Default true.
+   */
+  shortFileIds?: boolean;
 }
 
 export class CardSession {
   readonly extendedLength: boolean;
   readonly maxReadChunk: number;
   readonly maxWriteChunk: number;
+  private useSfi: boolean;
   apdus = 0;
   bytesIn = 0;
 
@@ -32,6 +38,7 @@ export class CardSession {
     const writeCap = this.extendedLength ? 16384 : 224;
     this.maxReadChunk = Math.max(1, Math.min(opts.maxReadChunk ?? readCap, readCap));
     this.maxWriteChunk = Math.max(1, Math.min(opts.maxWriteChunk ?? writeCap, writeCap));
+    this.useSfi = opts.shortFileIds ?? true;
   }
 
   /** Sends a command and follows 61xx/6Cxx; returns the final response (any status word). */
@@ -96,9 +103,20 @@ export class CardSession {
   async readTlvFile(fid: number, dg?: number): Promise<Result<Uint8Array>> {
     const extra = dg !== undefined ? { dg } : {};
     const name = dg !== undefined ? `DG${dg}` : `EF ${fid.toString(16).padStart(4, '0')}`;
-    const sel = await this.selectEf(fid);
-    if (!sel.ok) return sel.code === 'FILE_NOT_FOUND' ? fail('FILE_NOT_FOUND', `${name} not on the card`, { ...extra, sw: sel.sw ?? 0x6a82 }) : sel;
-    const first = await this.readAt(0, this.maxReadChunk);
+    const notFound = () => fail('FILE_NOT_FOUND', `${name} not on the card`, { ...extra, sw: 0x6a82 });
+    let first: Result<{ data: Uint8Array; sw: number }> | undefined;
+    if (this.useSfi) {
+      const r = await this.command(readBinarySfi(fid & 0x1f, 0, this.maxReadChunk));
+      if (r.ok) first = ok({ data: r.value.data, sw: r.value.sw });
+      else if (r.code === 'FILE_NOT_FOUND') return notFound();
+      else if (r.code === 'WRONG_P1P2' || r.code === 'INS_NOT_SUPPORTED' || r.code === 'COMMAND_NOT_ALLOWED') this.useSfi = false;
+      else first = r;
+    }
+    if (!first) {
+      const sel = await this.selectEf(fid);
+      if (!sel.ok) return sel.code === 'FILE_NOT_FOUND' ? notFound() : sel;
+      first = await this.readAt(0, this.maxReadChunk);
+    }
     if (!first.ok) return first.code === 'WRONG_OFFSET' ? fail('FILE_TRUNCATED', `${name} is empty`, extra) : first;
     const head = decodeTlvHeader(first.value.data, 0);
     if (!head.ok) {

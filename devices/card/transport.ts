@@ -7,6 +7,8 @@ import type { Result } from './errors.ts';
 export type TransportEvent =
   | { type: 'online' }
   | { type: 'offline'; reason: string }
+  /** Cannot work at all (e.g. the PC/SC library is missing); no retry will fix it. */
+  | { type: 'error'; reason: string }
   | { type: 'reader-added'; reader: string }
   | { type: 'reader-removed'; reader: string }
   | { type: 'card-inserted'; reader: string; atr: Uint8Array }

@@ -147,8 +147,15 @@ export class VirtualCard {
 
   private readBinary(c: ParsedCommand): Uint8Array {
     let offset: number;
-    if (c.ins === 0xb0) {
-      if (c.p1 & 0x80) return sw(SW.WRONG_P1P2); // short EF identifiers are not supported
+    if (c.ins === 0xb0 && c.p1 & 0x80) {
+      // Short EF identifier: the EF in the current DF whose file id ends in these 5 bits.
+      if (c.p1 & 0x60) return sw(SW.WRONG_P1P2);
+      const sfi = c.p1 & 0x1f;
+      const ef = [...this.currentDf.children.values()].find((f): f is Ef => f.kind === 'ef' && (f.fid & 0x1f) === sfi);
+      if (!ef) return sw(SW.NOT_FOUND);
+      this.currentEf = ef;
+      offset = c.p2;
+    } else if (c.ins === 0xb0) {
       offset = ((c.p1 & 0x7f) << 8) | c.p2;
     } else {
       const off = parseOffsetObject(c.data);

@@ -11,24 +11,46 @@ import type { VirtualCard } from './virtual-card.ts';
 
 export const VPCD_BASE_PORT = 35963;
 
-export interface VpcdCardOptions { host?: string; port?: number; slot?: number }
+export interface VpcdCardOptions {
+  host?: string;
+  port?: number;
+  slot?: number;
+  /**
+   * Stay in the reader when vpcd drops the link (pcscd restarted): keep reconnecting every
+   * `retryMs` until vpcd listens again, as a card left in a physical reader would be seen again.
+   */
+  stayInserted?: boolean;
+  retryMs?: number;
+}
 
 export class VpcdCard {
   private socket: Socket | undefined;
   private queue: Promise<void> = Promise.resolve();
   private readonly host: string;
   private readonly port: number;
+  private readonly stayInserted: boolean;
+  private readonly retryMs: number;
+  /** True from insert() until remove(), including while waiting to reconnect. */
+  private wanted = false;
+  private retryTimer: NodeJS.Timeout | undefined;
   /** Fires when the card leaves: removed by us, by misbehaviour, or vpcd closed the link. */
   onRemoved: (() => void) | undefined;
 
   constructor(readonly card: VirtualCard, opts: VpcdCardOptions = {}) {
     this.host = opts.host ?? '127.0.0.1';
     this.port = opts.port ?? VPCD_BASE_PORT + (opts.slot ?? 0);
+    this.stayInserted = opts.stayInserted ?? false;
+    this.retryMs = opts.retryMs ?? 100;
   }
 
   get inserted(): boolean { return this.socket !== undefined; }
 
   insert(): Promise<void> {
+    this.wanted = true;
+    return this.link();
+  }
+
+  private link(): Promise<void> {
     if (this.socket) return Promise.resolve();
     this.card.reset();
     return new Promise((resolve, reject) => {
@@ -36,7 +58,7 @@ export class VpcdCard {
       s.setNoDelay(true);
       let buf: Buffer = Buffer.alloc(0);
       s.once('connect', () => { this.socket = s; resolve(); });
-      s.once('error', (e) => { if (!this.socket) reject(e); });
+      s.on('error', (e) => { if (!this.socket) reject(e); });
       s.on('data', (d: Buffer) => {
         buf = buf.length ? Buffer.concat([buf, d]) : d;
         while (buf.length >= 2) {
@@ -49,12 +71,26 @@ export class VpcdCard {
         }
       });
       s.on('close', () => {
-        if (this.socket === s) { this.socket = undefined; this.onRemoved?.(); }
+        if (this.socket !== s) return;
+        this.socket = undefined;
+        this.onRemoved?.();
+        if (this.stayInserted && this.wanted) this.retry();
       });
     });
   }
 
+  private retry(): void {
+    if (this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (!this.wanted || this.socket) return;
+      this.link().catch(() => this.retry());
+    }, this.retryMs);
+  }
+
   remove(): Promise<void> {
+    this.wanted = false;
+    if (this.retryTimer) { clearTimeout(this.retryTimer); this.retryTimer = undefined; }
     const s = this.socket;
     if (!s) return Promise.resolve();
     this.socket = undefined;

@@ -85,18 +85,28 @@ async function killPid(pid: number): Promise<void> {
   }
 }
 
-/** Waits until PC/SC lists `name` (a fresh pcsclite context, closed afterwards). */
+/**
+ * Waits until PC/SC lists `name` and reports its state (a fresh pcsclite context, closed
+ * afterwards). A pcsclite reader closed before its watcher thread has reported once leaves a
+ * libuv handle open forever (the process would never exit), so each reader is closed only after
+ * its first status, and never from inside a status callback (pcsclite holds the reader's mutex
+ * there; close() would deadlock).
+ */
 function waitForReader(name: string, ms: number): Promise<void> {
-  const pcsc = createRequire(import.meta.url)('pcsclite') as () => {
-    on(ev: string, cb: (x: { name: string; close(): void }) => void): void;
-    close(): void;
-  };
+  interface R { name: string; close(): void; on(ev: string, cb: (...a: unknown[]) => void): void; once(ev: string, cb: (...a: unknown[]) => void): void }
+  const pcsc = createRequire(import.meta.url)('pcsclite') as () => { on(ev: string, cb: (x: R) => void): void; close(): void };
   return new Promise((resolve, reject) => {
     let ctx: ReturnType<typeof pcsc> | undefined;
-    const seen: Array<{ close(): void }> = [];
+    let done = false;
+    const pending = new Set<R>();
+    const reported = new Set<R>();
     const finish = (err?: Error) => {
+      if (done) return;
+      done = true;
       clearTimeout(timer);
-      for (const r of seen) try { r.close(); } catch { /* ignore */ }
+      for (const r of reported) try { r.close(); } catch { /* ignore */ }
+      // Readers that have not reported yet are closed as soon as they do.
+      for (const r of pending) r.once('status', () => setImmediate(() => { try { r.close(); } catch { /* ignore */ } }));
       try { ctx?.close(); } catch { /* ignore */ }
       if (err) reject(err); else resolve();
     };
@@ -110,9 +120,15 @@ function waitForReader(name: string, ms: number): Promise<void> {
     // close() makes the context report "Command cancelled"; that is expected.
     ctx.on('error', () => {});
     ctx.on('reader', (r) => {
-      seen.push(r);
-      (r as unknown as { on(ev: string, cb: () => void): void }).on('error', () => {});
-      if (r.name === name) setImmediate(() => finish());
+      pending.add(r);
+      r.on('error', () => {});
+      r.once('status', () => {
+        pending.delete(r);
+        // Never close from inside a status callback: pcsclite holds the reader's lock there.
+        if (done) { setImmediate(() => { try { r.close(); } catch { /* ignore */ } }); return; }
+        reported.add(r);
+        if (r.name === name) setImmediate(() => finish());
+      });
     });
   });
 }
