@@ -124,13 +124,17 @@ test('the display shows the number at that counter and calls it out', async () =
   assert.not.ok(html.includes(VALID_NIK) || html.includes('3201**'), 'no NIK on the display');
 });
 
-test('operator: no-show waits for recalls, then the ticket can be served and finished', async () => {
-  await operator.click('[data-testid=no-show]');
-  await operator.waitForSelector('[data-testid=no-show-hint]');
-  assert.match(await operator.textContent('[data-testid=action-message]') ?? '', 'Panggil ulang dulu');
+test('operator: no-show waits for the required recalls, then the ticket can be served and finished', async () => {
+  // the hub requires two recalls before a no-show: the button says so until then
+  assert.ok(await operator.isDisabled('[data-testid=no-show]'));
+  assert.match(await operator.textContent('[data-testid=no-show-hint]') ?? '', /2× panggil ulang \(baru 0×\)/);
   await operator.click('[data-testid=recall]');
   await operator.waitForSelector('[data-testid=recall-count]:has-text("1×")');
   await display.waitForFunction(() => (document.querySelector('qd-app') as HTMLElement | null)?.dataset.spokenCount === '2', null, { timeout: 20_000 });
+  assert.ok(await operator.isDisabled('[data-testid=no-show]'), 'one recall is not enough');
+  await operator.click('[data-testid=recall]');
+  await operator.waitForSelector('[data-testid=recall-count]:has-text("2×")');
+  await operator.waitForSelector('[data-testid=no-show]:not([disabled])');
   await operator.click('[data-testid=start]');
   await operator.waitForSelector('[data-testid=current-status]:has-text("Sedang dilayani")');
   await operator.click('[data-testid=finish]');
