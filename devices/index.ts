@@ -65,4 +65,6 @@ export {
 export { Isdv4PadDriver, type Isdv4PadDriverOptions, type FinishResult as SignatureFinishResult, type PadEvents } from './signature-pad/driver.ts';
 export { Isdv4PadSimulator, type Isdv4PadSimulatorOptions, type SimPoint as PadSimPoint } from './signature-pad/simulator.ts';
 
-// card reader exports are added by the integrator
+// ---- card reader/writer (PC/SC) and the KTP-el chip: a namespace, since the card module also
+// exports generic names (ok, fail, Result, hex) that would clash here ----
+export * as card from './card/index.ts';

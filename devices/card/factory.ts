@@ -3,7 +3,7 @@
  * resident, and tampered variants for the refusal paths. Used by tests, the bench and the demo.
  * Nothing here is for production keys.
  */
-import './reflect-polyfill.ts';
+import 'reflect-metadata';
 import { webcrypto, createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import * as x509 from '@peculiar/x509';

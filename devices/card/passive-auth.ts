@@ -3,7 +3,7 @@
  * document signer's key, the document signer chains to a CSCA in the caller's trust list, and
  * every data group read hashes to the value the SOD lists. Any failure names its reason.
  */
-import './reflect-polyfill.ts';
+import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { equalBytes, fail, ok } from './errors.ts';
 import type { Result } from './errors.ts';

@@ -10,7 +10,7 @@
  * contentType, signingTime, messageDigest; one SignerInfo, identified by issuer and serial, and the
  * document signer's certificate carried in `certificates`.
  */
-import './reflect-polyfill.ts';
+import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
