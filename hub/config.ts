@@ -71,6 +71,23 @@ export const HubConfigSchema = z.object({
     /** embedded DC only: how long until its uniqueness answer (the SOP allows 24 h) */
     resultDelayMs: z.number().int().min(0).default(3000),
   }).default({ url: 'embedded', hubId: 'hub-demo', bootstrapToken: 'demo-bootstrap-token', concurrency: 16, requestTimeoutMs: 10_000, retryBaseMs: 1000, retryMaxMs: 300_000, pollIntervalMs: 2000, retentionDays: 30, resultDelayMs: 3000 }),
+  fingerprint: z.object({
+    /** 'simulator' (R30x simulator in-process), 'none', or the scanner's serial path */
+    port: z.string().default('simulator'),
+    baudRate: z.number().int().positive().default(57600),
+  }).default({ port: 'simulator', baudRate: 57600 }),
+  signaturePad: z.object({
+    port: z.string().default('simulator'),
+    baudRate: z.number().int().positive().default(19200),
+  }).default({ port: 'simulator', baudRate: 19200 }),
+  cardReader: z.object({
+    /** 'simulator' (in-process virtual card), 'pcsc' (pcscd), or 'none' */
+    mode: z.enum(['simulator', 'pcsc', 'none']).default('simulator'),
+    /** only readers whose name contains this */
+    readerFilter: z.string().optional(),
+    /** PEM file of the country-signing CA certificates trusted for passive authentication */
+    trustFile: z.string().optional(),
+  }).default({ mode: 'simulator' }),
   services: z.array(ServiceConfigSchema).optional(),
   counters: z.array(CounterConfigSchema).optional(),
   /** base64 of 32 bytes; otherwise a key file is made in the data folder on first start */
@@ -142,6 +159,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: HubC
       ...(env.DC_BOOTSTRAP_TOKEN ? { bootstrapToken: env.DC_BOOTSTRAP_TOKEN } : {}),
     };
   }
+  if (env.FINGERPRINT_PORT) fromEnv.fingerprint = { ...(fromFile.fingerprint as object | undefined), port: env.FINGERPRINT_PORT };
+  if (env.SIGNATURE_PORT) fromEnv.signaturePad = { ...(fromFile.signaturePad as object | undefined), port: env.SIGNATURE_PORT };
+  if (env.CARD_READER) fromEnv.cardReader = { ...(fromFile.cardReader as object | undefined), mode: env.CARD_READER };
   if (env.PRINTER_PORT) {
     fromEnv.printer = { ...(fromFile.printer as object | undefined), port: env.PRINTER_PORT };
   }
