@@ -10,7 +10,7 @@ import type { Template } from './types.ts';
  * how many edges agree.
  */
 const E = (k: string, d: number): number => Number(process.env['M_' + k] ?? d);
-export const K = E('K', 9); // neighbours per minutia
+export const K = E('K', 10); // neighbours per minutia
 const MAX_EDGE = 160; // px at 500 dpi
 const TWO_PI = 2 * Math.PI;
 
@@ -38,6 +38,8 @@ export interface CompactTemplate {
   ed: Float32Array;
   ea: Float32Array;
   eb: Float32Array;
+  /** convex hull of the minutiae, x,y pairs, counter-clockwise in pixel coordinates */
+  hull: Float32Array;
 }
 
 export interface PreparedProbe extends CompactTemplate {
@@ -89,7 +91,37 @@ export function compactTemplate(t: Template): CompactTemplate {
       eb[e] = norm(a[j]! - a[i]!);
     }
   }
-  return { n, x, y, a, t: ty, q, nb, ed, ea, eb };
+  return { n, x, y, a, t: ty, q, nb, ed, ea, eb, hull: convexHull(x, y) };
+}
+
+function convexHull(x: Float32Array, y: Float32Array): Float32Array {
+  const idx = Array.from({ length: x.length }, (_, i) => i).sort((a, b) => x[a]! - x[b]! || y[a]! - y[b]!);
+  const cross = (o: number, a: number, b: number): number => (x[a]! - x[o]!) * (y[b]! - y[o]!) - (y[a]! - y[o]!) * (x[b]! - x[o]!);
+  const lower: number[] = [], upper: number[] = [];
+  for (const i of idx) { while (lower.length >= 2 && cross(lower[lower.length - 2]!, lower[lower.length - 1]!, i) <= 0) lower.pop(); lower.push(i); }
+  for (let k = idx.length - 1; k >= 0; k--) { const i = idx[k]!; while (upper.length >= 2 && cross(upper[upper.length - 2]!, upper[upper.length - 1]!, i) <= 0) upper.pop(); upper.push(i); }
+  const h = lower.slice(0, -1).concat(upper.slice(0, -1));
+  const out = new Float32Array(h.length * 2);
+  h.forEach((i, k) => { out[2 * k] = x[i]!; out[2 * k + 1] = y[i]!; });
+  return out;
+}
+
+/** Whether (px, py) lies inside the hull or within `margin` of it. */
+function nearHull(h: Float32Array, px: number, py: number, margin: number): boolean {
+  const m = h.length >> 1;
+  if (m < 3) return true;
+  let inside = true;
+  let minOut = 0;
+  for (let k = 0; k < m; k++) {
+    const ax = h[2 * k]!, ay = h[2 * k + 1]!;
+    const bx = h[(2 * k + 2) % (2 * m)]!, by = h[(2 * k + 3) % (2 * m)]!;
+    const ex = bx - ax, ey = by - ay;
+    const len = Math.sqrt(ex * ex + ey * ey) || 1;
+    // signed distance to the edge's line; negative means outside for this orientation
+    const sd = (ex * (py - ay) - ey * (px - ax)) / len;
+    if (sd < 0) { inside = false; if (-sd > minOut) minOut = -sd; }
+  }
+  return inside || minOut <= margin;
 }
 
 export function prepareProbe(t: Template | CompactTemplate): PreparedProbe {
@@ -132,11 +164,9 @@ class Scratch {
   queue = new Int32Array(256);
   pairsP = new Int16Array(128);
   pairsC = new Int16Array(128);
-  cons = new Int32Array(128);
 }
 const S = new Scratch();
 
-const G_MODE = E('G', 0), G_DA = E('GDA', 8), G_DR = E('GDR', 0.1), G_AT = E('GAT', 0.5), G_MIN = E('GMIN', 0.5);
 const N_ROOTS = E('NR', 8);
 
 export interface MatchDetail {
@@ -200,13 +230,19 @@ export function compareCompact(p: PreparedProbe, c: CompactTemplate, detail?: Ma
     }
   }
   // 3. grow a pairing from each root; keep the best
-  let best = 0, bestPairs = 0, bestSupport = 0;
+  let best = 0, bestPairs = 0, bestSupport = 0, bestRoot = -1;
   for (let r = 0; r < nr; r++) {
     const k = roots[r]!;
     const res = grow(p, c, (k / nc) | 0, k % nc);
     const pairs = res >> 16, support = res & 0xffff;
     const s = scoreOf(pairs, support, np, nc);
-    if (s > best) { best = s; bestPairs = pairs; bestSupport = support; }
+    if (s > best) { best = s; bestPairs = pairs; bestSupport = support; bestRoot = k; }
+  }
+  if (OVERLAP && bestRoot >= 0 && bestPairs >= 3) {
+    // normalise by the minutiae that lie where the other print was seen, not by all of them
+    grow(p, c, (bestRoot / nc) | 0, bestRoot % nc);
+    const [inP, inC] = overlapCounts(p, c, bestPairs);
+    best = scoreOf(bestPairs, bestSupport, Math.max(inP, OV_MIN), Math.max(inC, OV_MIN));
   }
   if (detail) { detail.score = best; detail.pairs = bestPairs; detail.support = bestSupport; }
   return best;
@@ -214,6 +250,37 @@ export function compareCompact(p: PreparedProbe, c: CompactTemplate, detail?: Ma
 
 const NORM_MODE = E('NM', 1), NORM_C = E('NC', 0);
 const E_S = E('S', 1), E_P = E('P', 0), E_F = E('F', 0);
+const OVERLAP = E('OV', 1) === 1, OV_MIN = E('OVMIN', 10), OV_MARGIN = E('OVM', 12);
+
+/** Counts probe minutiae inside the candidate's hull and vice versa, after aligning on the pairs. */
+function overlapCounts(p: CompactTemplate, c: CompactTemplate, m: number): [number, number] {
+  const pp = S.pairsP, pc = S.pairsC;
+  // rotation: mean direction difference; translation: mean of p - R c
+  let sx = 0, sy = 0;
+  for (let i = 0; i < m; i++) { const d = p.a[pp[i]!]! - c.a[pc[i]!]!; sx += Math.cos(d); sy += Math.sin(d); }
+  const th = Math.atan2(sy, sx);
+  // angles are counter-clockwise on screen (y down), so rotate by -th in pixel coordinates
+  const co = Math.cos(th), si = -Math.sin(th);
+  let tx = 0, ty = 0;
+  for (let i = 0; i < m; i++) {
+    const cx = c.x[pc[i]!]!, cy = c.y[pc[i]!]!;
+    tx += p.x[pp[i]!]! - (co * cx - si * cy);
+    ty += p.y[pp[i]!]! - (si * cx + co * cy);
+  }
+  tx /= m; ty /= m;
+  let inC = 0, inP = 0;
+  for (let j = 0; j < c.n; j++) {
+    const X = co * c.x[j]! - si * c.y[j]! + tx, Y = si * c.x[j]! + co * c.y[j]! + ty;
+    if (nearHull(p.hull, X, Y, OV_MARGIN)) inC++;
+  }
+  for (let i = 0; i < p.n; i++) {
+    const dx = p.x[i]! - tx, dy = p.y[i]! - ty;
+    const X = co * dx + si * dy, Y = -si * dx + co * dy;
+    if (nearHull(c.hull, X, Y, OV_MARGIN)) inP++;
+  }
+  return [inP, inC];
+}
+
 function scoreOf(pairs: number, support: number, np: number, nc: number): number {
   if (pairs < 2) return 0;
   if (NORM_MODE === 1) return (support * support) / Math.sqrt((np + NORM_C) * (nc + NORM_C));
@@ -263,30 +330,6 @@ function grow(p: CompactTemplate, c: CompactTemplate, pi0: number, ci0: number):
     }
   }
   for (let i = 0; i < np; i++) { p2c[pp[i]!] = -1; c2p[pc[i]!] = -1; }
-  if (G_MODE > 0 && np >= 3) {
-    // global rigidity: every two pairs should keep their distance and relative angles
-    const cons = S.cons;
-    for (let i = 0; i < np; i++) cons[i] = 0;
-    let tot = 0;
-    for (let i = 0; i < np; i++) {
-      const a = pp[i]!, b = pc[i]!;
-      for (let j = i + 1; j < np; j++) {
-        const a2 = pp[j]!, b2 = pc[j]!;
-        const dpx = p.x[a2]! - p.x[a]!, dpy = p.y[a2]! - p.y[a]!;
-        const dcx = c.x[b2]! - c.x[b]!, dcy = c.y[b2]! - c.y[b]!;
-        const dp = Math.sqrt(dpx * dpx + dpy * dpy), dc = Math.sqrt(dcx * dcx + dcy * dcy);
-        if (Math.abs(dp - dc) > G_DA + G_DR * dp) continue;
-        const ap = Math.atan2(-dpy, dpx) - p.a[a]!, ac = Math.atan2(-dcy, dcx) - c.a[b]!;
-        if (Math.abs(adiff(ap, ac)) > G_AT) continue;
-        const ap2 = Math.atan2(-dpy, dpx) - p.a[a2]!, ac2 = Math.atan2(-dcy, dcx) - c.a[b2]!;
-        if (Math.abs(adiff(ap2, ac2)) > G_AT) continue;
-        cons[i]!++; cons[j]!++; tot++;
-      }
-    }
-    let kept = 0;
-    for (let i = 0; i < np; i++) if (cons[i]! >= G_MIN * (np - 1)) kept++;
-    return (kept << 16) | Math.min(G_MODE === 1 ? tot : support, 0xffff);
-  }
   return (np << 16) | Math.min(support, 0xffff);
 }
 
