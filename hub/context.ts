@@ -5,10 +5,12 @@ import type { Logger } from './log.ts';
 import type { Database } from './store/db.ts';
 import type { AuthService } from './auth/auth-service.ts';
 import type { QueueService } from './queue/queue-service.ts';
-import type { DeviceStates, TicketPrinter } from './devices/ports.ts';
+import type { TicketPrinter } from './devices/ports.ts';
 import type { CaseService } from './cases/case-service.ts';
 import type { DcLink } from './dc/link.ts';
 import type { OutboxStore } from './dc/outbox-store.ts';
+import type { OperatorFingerprints } from './auth/operator-fingerprints.ts';
+import type { DeviceManager } from './devices/manager.ts';
 
 export interface HubContext {
   config: HubConfig;
@@ -23,7 +25,10 @@ export interface HubContext {
   /** null when the hub runs with dc.url = none */
   dc: DcLink | null;
   printer: TicketPrinter;
-  devices: DeviceStates;
+  devices: DeviceManager;
+  fingerprints: OperatorFingerprints;
+  /** sends an event to a Socket.IO namespace (a no-op until the Node server attached one) */
+  realtime: { emit(namespace: string, event: string, data: unknown): void };
   /** key of the MAC on ticket QR codes */
   qrKey: Buffer;
   clientAddress(c: Context): string;

@@ -29,6 +29,7 @@ import { DcLink } from './dc/link.ts';
 import { DcHttpClient } from './dc/https-client.ts';
 import { loadOrCreateHubKey } from './dc/keys.ts';
 import { ConfigError } from './config.ts';
+import { OperatorFingerprints } from './auth/operator-fingerprints.ts';
 
 export { loadConfig, parseConfig, ConfigError, type HubConfig, type HubConfigInput } from './config.ts';
 export { ROUTES, type RouteSpec } from './http/routes.ts';
@@ -135,6 +136,8 @@ export async function createHub(opts: StartOptions = {}): Promise<Hub> {
     const context: HubContext = {
       config, version: VERSION, startedAt: Date.now(), log, db, auth, queue, cases, outbox, dc,
       printer: devices.printer, devices,
+      fingerprints: new OperatorFingerprints(db, cipher),
+      realtime: { emit: () => undefined },
       qrKey: createHmac('sha256', master).update('ticket-qr').digest(),
       clientAddress: (c: Context) => {
         const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;

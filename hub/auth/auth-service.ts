@@ -17,6 +17,8 @@ export interface AuthOptions {
   now?: () => number;
 }
 
+export interface UserRecord { id: string; username: string; displayName: string; role: 'operator' | 'supervisor' }
+
 interface SessionRow {
   id: string; user_id: string; counter_id: string | null; last_seen_at: string; ended_at: string | null;
   username: string; display_name: string; role: 'operator' | 'supervisor'; disabled_at: string | null;
@@ -56,34 +58,80 @@ export class AuthService {
     return id;
   }
 
-  async login(username: string, pin: string, address: string): Promise<{ token: string; principal: Principal }> {
+  /** Username and PIN, rate-limited per user and per address; every failure is audited. */
+  async checkCredentials(username: string, pin: string, address: string): Promise<UserRecord> {
     const now = this.now();
-    const wait = Math.max(this.byUser.blockedFor(username.toLowerCase(), now), this.byAddress.blockedFor(address, now));
-    if (wait > 0) {
-      await this.audit(username, 'login.blocked', { address, retryAfterSeconds: wait });
-      throw new HubError(429, 'TOO_MANY_ATTEMPTS', `too many failed sign-ins; try again in ${wait} s`, undefined, { retryAfterSeconds: wait });
-    }
+    this.assertNotBlocked(username, address, now);
     const user = await this.db.get<{ id: string; username: string; display_name: string; role: 'operator' | 'supervisor'; pin_hash: string; disabled_at: string | null }>(
       'SELECT id, username, display_name, role, pin_hash, disabled_at FROM users WHERE username = ?', [username]);
     // verify against a dummy hash for unknown users too, so timing does not reveal which names exist
     const ok = await verifyPin(pin, user?.pin_hash ?? DUMMY_HASH) && !!user && !user.disabled_at;
     if (!ok || !user) {
-      this.byUser.fail(username.toLowerCase(), now);
-      this.byAddress.fail(address, now);
-      await this.audit(username, 'login.failed', { address });
+      await this.recordFailure(username, address, 'login.failed');
       throw new HubError(401, 'BAD_CREDENTIALS', 'wrong username or PIN');
     }
-    this.byUser.clear(username.toLowerCase());
+    return { id: user.id, username: user.username, displayName: user.display_name, role: user.role };
+  }
+
+  private assertNotBlocked(username: string, address: string, now: number): void {
+    const wait = Math.max(this.byUser.blockedFor(username.toLowerCase(), now), this.byAddress.blockedFor(address, now));
+    if (wait > 0) {
+      void this.audit(username, 'login.blocked', { address, retryAfterSeconds: wait });
+      throw new HubError(429, 'TOO_MANY_ATTEMPTS', `too many failed sign-ins; try again in ${wait} s`, undefined, { retryAfterSeconds: wait });
+    }
+  }
+
+  /** A failed PIN or fingerprint counts against the same limits. */
+  async recordFailure(username: string, address: string, action: string): Promise<void> {
+    const now = this.now();
+    this.byUser.fail(username.toLowerCase(), now);
+    this.byAddress.fail(address, now);
+    await this.audit(username, action, { address });
+  }
+
+  async openSession(user: UserRecord, address: string, via: 'pin' | 'pin+fingerprint'): Promise<{ token: string; principal: Principal }> {
+    const now = this.now();
+    this.byUser.clear(user.username.toLowerCase());
     const token = newToken();
     const sessionId = randomUUID();
     const iso = new Date(now).toISOString();
     await this.db.run('INSERT INTO sessions (id, token_hash, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)',
       [sessionId, tokenHash(token), user.id, iso, iso]);
-    await this.audit(user.username, 'login.ok', { address });
+    await this.audit(user.username, 'login.ok', { address, via });
     return {
       token,
-      principal: { kind: 'user', role: user.role, userId: user.id, username: user.username, displayName: user.display_name, sessionId, counterId: null },
+      principal: { kind: 'user', role: user.role, userId: user.id, username: user.username, displayName: user.displayName, sessionId, counterId: null },
     };
+  }
+
+  async login(username: string, pin: string, address: string): Promise<{ token: string; principal: Principal }> {
+    const user = await this.checkCredentials(username, pin, address);
+    return this.openSession(user, address, 'pin');
+  }
+
+  private readonly challenges = new Map<string, { user: UserRecord; address: string; expiresAt: number }>();
+
+  /** After a right PIN, the second factor: a one-time challenge valid for a minute. */
+  createChallenge(user: UserRecord, address: string): { challenge: string; expiresInSeconds: number } {
+    const now = this.now();
+    for (const [k, v] of this.challenges) if (v.expiresAt < now) this.challenges.delete(k);
+    const challenge = newToken();
+    this.challenges.set(challenge, { user, address, expiresAt: now + 60_000 });
+    return { challenge, expiresInSeconds: 60 };
+  }
+
+  peekChallenge(challenge: string): { user: UserRecord; address: string } {
+    const c = this.challenges.get(challenge);
+    if (!c || c.expiresAt < this.now()) {
+      this.challenges.delete(challenge);
+      throw new HubError(401, 'CHALLENGE_EXPIRED', 'the sign-in took too long; enter your username and PIN again');
+    }
+    this.assertNotBlocked(c.user.username, c.address, this.now());
+    return c;
+  }
+
+  dropChallenge(challenge: string): void {
+    this.challenges.delete(challenge);
   }
 
   async logout(sessionId: string): Promise<void> {

@@ -29,7 +29,9 @@ export class DemoSimulators {
     readonly scanner: R30xScannerSimulator | undefined,
     readonly pad: Isdv4PadSimulator | undefined,
     readonly cardReader: cardLib.InProcessTransport | undefined,
-  ) {}
+  ) {
+    scanner?.on('uploaded', () => { if (scanner.autoLift) this.fingerOn = null; });
+  }
 
   /** one test PKI per hub run: its CSCA is what the demo card reader trusts */
   testPki(): Promise<cardLib.TestPki> {

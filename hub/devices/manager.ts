@@ -107,7 +107,8 @@ export async function createDeviceManager(config: HubConfig, log: Logger): Promi
   else {
     const opened = serial(config.fingerprint.port, config.fingerprint.baudRate, 'fingerprint');
     if (opened.simulatorTransport) {
-      scannerSim = new R30xScannerSimulator({ transport: opened.simulatorTransport });
+      // the simulated resident lifts the finger once the image is read, as the screen asks
+      scannerSim = new R30xScannerSimulator({ transport: opened.simulatorTransport, autoLift: true });
       scannerSim.start();
       const sim = scannerSim;
       closers.push(() => sim.stop());

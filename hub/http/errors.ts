@@ -1,7 +1,7 @@
 /** Errors that cross the HTTP boundary: a status, a stable code screens can translate, a message. */
 export class HubError extends Error {
   constructor(
-    public readonly status: 400 | 401 | 403 | 404 | 409 | 429 | 500 | 503,
+    public readonly status: 400 | 401 | 403 | 404 | 408 | 409 | 422 | 429 | 500 | 503,
     public readonly code: string,
     message: string,
     public readonly field?: string,

@@ -9,6 +9,7 @@ import type { Role } from '../auth/roles.ts';
 import type { HubContext } from '../context.ts';
 import { HubError } from './errors.ts';
 import { principalOf, type HubEnv } from './auth-middleware.ts';
+import type { Principal } from '../auth/roles.ts';
 import { body } from './validate.ts';
 import { qrSvg, ticketQrText } from '../queue/ticket-qr.ts';
 import { EnrolmentInputSchema } from '../cases/case-service.ts';
@@ -30,6 +31,13 @@ const CounterSchema = z.object({ counterId: z.string().min(1, 'required') });
 const TransferSchema = z.object({ serviceCode: z.string().optional(), counterId: z.string().optional() });
 const FinishSchema = z.object({ outcome: z.enum(['completed', 'incomplete', 'referred']), note: z.string().max(500).optional() });
 const ResolveSchema = z.object({ resolution: z.enum(['same_person', 'different_person', 'fraud_suspected']), note: z.string().trim().min(1, 'say what was found').max(1000) });
+const ChallengeSchema = z.object({ challenge: z.string().min(10, 'required').max(200) });
+const FingerSchema = z.enum(['rightIndex', 'leftIndex']);
+const SimPlaceSchema = z.object({ residentId: z.string().min(1), finger: FingerSchema, impression: z.number().int().min(1).max(8).optional() });
+const SimCardSchema = z.object({ residentId: z.string().min(1), variant: z.enum(['good', 'changedDg', 'badSignature', 'unknownCa', 'truncated']).optional() });
+const SimStrokeSchema = z.object({ points: z.array(z.object({ x: z.number().min(0).max(1), y: z.number().min(0).max(1), pressure: z.number().min(0).max(1) })).min(1).max(5000) });
+const SimPrinterSchema = z.object({ paperOut: z.boolean().optional(), offline: z.boolean().optional() });
+const SimCountSchema = z.object({ count: z.number().int().min(0).max(10) });
 const DaySchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'day must be YYYY-MM-DD');
 
 function actorOf(c: Context<HubEnv>) {
@@ -46,6 +54,30 @@ function dayParam(c: Context<HubEnv>, hub: HubContext): string {
 }
 
 const OPS = ['operator', 'supervisor'] as const;
+/** enrolment needs a clearer image than verification will */
+const MIN_ENROL_QUALITY = 40;
+
+function sessionAnswer(token: string, p: Principal, hub: HubContext) {
+  if (p.kind !== 'user') throw new Error('a session belongs to a user');
+  return { token, role: p.role, user: { id: p.userId, username: p.username, displayName: p.displayName }, idleMinutes: hub.config.sessionIdleMinutes };
+}
+
+/** A capture that did not give a finger to compare: what the screen should say. */
+function captureError(code: string, message: string): HubError {
+  switch (code) {
+    case 'SCANNER_OFFLINE': return new HubError(503, 'SCANNER_OFFLINE', message);
+    case 'CAPTURE_TIMEOUT': return new HubError(408, 'CAPTURE_TIMEOUT', 'no finger was placed in time');
+    case 'SCANNER_BUSY': return new HubError(409, 'SCANNER_BUSY', 'the scanner is busy with another capture');
+    case 'POOR_IMAGE': return new HubError(422, 'POOR_IMAGE', 'the image stayed too poor; clean the finger and the glass and try again');
+    default: return new HubError(503, code, message);
+  }
+}
+
+/** The simulator panel exists only in demo mode; elsewhere its routes do not exist. */
+function demoOf(hub: HubContext) {
+  if (hub.config.mode !== 'demo' || !hub.devices.demo) throw new HubError(404, 'NOT_FOUND', 'the simulator panel exists only in demo mode');
+  return hub.devices.demo;
+}
 
 export const ROUTES: RouteSpec[] = [
   {
@@ -66,9 +98,29 @@ export const ROUTES: RouteSpec[] = [
     handler: async (c, hub) => {
       const b = await body(c, LoginSchema);
       const address = hub.clientAddress(c);
-      const { token, principal } = await hub.auth.login(b.username, b.pin, address);
-      if (principal.kind !== 'user') throw new Error('unreachable');
-      return c.json({ token, role: principal.role, user: { id: principal.userId, username: principal.username, displayName: principal.displayName }, idleMinutes: hub.config.sessionIdleMinutes });
+      const user = await hub.auth.checkCredentials(b.username, b.pin, address);
+      if (await hub.fingerprints.has(user.id)) {
+        return c.json({ fingerprintRequired: true, ...hub.auth.createChallenge(user, address) });
+      }
+      const { token, principal } = await hub.auth.openSession(user, address, 'pin');
+      return c.json(sessionAnswer(token, principal, hub));
+    },
+  },
+  {
+    method: 'POST', path: '/api/auth/login/fingerprint', roles: 'public',
+    handler: async (c, hub) => {
+      const b = await body(c, ChallengeSchema);
+      const { user, address } = hub.auth.peekChallenge(b.challenge);
+      const live = await hub.devices.fingerprint.capture();
+      if (!live.ok) throw captureError(live.code, live.message);
+      hub.auth.dropChallenge(b.challenge);
+      const m = await hub.fingerprints.verify(user.id, live.template);
+      if (!m.match) {
+        await hub.auth.recordFailure(user.username, address, 'login.fingerprint_mismatch');
+        throw new HubError(401, 'FINGERPRINT_MISMATCH', 'the finger does not match the enrolled right index; sign in again');
+      }
+      const { token, principal } = await hub.auth.openSession(user, address, 'pin+fingerprint');
+      return c.json(sessionAnswer(token, principal, hub));
     },
   },
   {
@@ -238,6 +290,105 @@ export const ROUTES: RouteSpec[] = [
       if (!Number.isInteger(id)) throw new HubError(400, 'INVALID_INPUT', 'clarification id must be a number', 'id');
       const p = principalOf(c);
       await hub.cases.resolveClarification(id, b.resolution, b.note, p.kind === 'user' ? p.username : p.role);
+      return c.json({ ok: true });
+    },
+  },
+  {
+    method: 'GET', path: '/api/supervisor/operators', roles: ['supervisor'],
+    handler: async (c, hub) => {
+      const enrolled = await hub.fingerprints.enrolledUserIds();
+      const users = await hub.db.all<{ id: string; username: string; display_name: string; role: string }>(
+        'SELECT id, username, display_name, role FROM users WHERE disabled_at IS NULL ORDER BY username');
+      return c.json({ operators: users.map((u) => ({ id: u.id, username: u.username, displayName: u.display_name, role: u.role, fingerprintEnrolled: enrolled.has(u.id) })) });
+    },
+  },
+  {
+    method: 'POST', path: '/api/supervisor/operators/:userId/fingerprint', roles: ['supervisor'],
+    handler: async (c, hub) => {
+      const userId = c.req.param('userId')!;
+      const user = await hub.db.get<{ username: string }>('SELECT username FROM users WHERE id = ? AND disabled_at IS NULL', [userId]);
+      if (!user) throw new HubError(404, 'UNKNOWN_USER', `no user ${userId}`);
+      const live = await hub.devices.fingerprint.capture({ onEvent: (event) => hub.realtime.emit('/supervisor', 'fingerprint:event', { event }) });
+      if (!live.ok) throw captureError(live.code, live.message);
+      const p = principalOf(c);
+      const by = p.kind === 'user' ? p.username : p.role;
+      if (live.quality < MIN_ENROL_QUALITY) {
+        await hub.auth.audit(by, 'operator.fingerprint.poor', { user: user.username, quality: live.quality });
+        throw new HubError(422, 'POOR_QUALITY', `image quality ${live.quality} is below ${MIN_ENROL_QUALITY}; place the finger flat and try again`);
+      }
+      await hub.fingerprints.enrol(userId, live.template, live.quality, by);
+      await hub.auth.audit(by, 'operator.fingerprint.enrolled', { user: user.username, quality: live.quality });
+      return c.json({ ok: true, quality: live.quality });
+    },
+  },
+  {
+    method: 'POST', path: '/api/supervisor/operators/:userId/fingerprint/remove', roles: ['supervisor'],
+    handler: async (c, hub) => {
+      const userId = c.req.param('userId')!;
+      if (!(await hub.fingerprints.remove(userId))) throw new HubError(404, 'NOT_ENROLLED', 'that user has no enrolled finger');
+      const p = principalOf(c);
+      await hub.auth.audit(p.kind === 'user' ? p.username : p.role, 'operator.fingerprint.removed', { userId });
+      return c.json({ ok: true });
+    },
+  },
+  {
+    method: 'GET', path: '/api/sim/state', roles: OPS,
+    handler: async (c, hub) => c.json({ ...demoOf(hub).state(), devices: hub.devices.states() }),
+  },
+  {
+    method: 'POST', path: '/api/sim/fingerprint/place', roles: OPS,
+    handler: async (c, hub) => {
+      const sim = demoOf(hub);
+      const b = await body(c, SimPlaceSchema);
+      await sim.placeFinger(b.residentId, b.finger, b.impression);
+      return c.json({ ok: true });
+    },
+  },
+  {
+    method: 'POST', path: '/api/sim/fingerprint/lift', roles: OPS,
+    handler: async (c, hub) => { demoOf(hub).liftFinger(); return c.json({ ok: true }); },
+  },
+  {
+    method: 'POST', path: '/api/sim/fingerprint/poor-images', roles: OPS,
+    handler: async (c, hub) => {
+      const sim = demoOf(hub);
+      sim.poorImages((await body(c, SimCountSchema)).count);
+      return c.json({ ok: true });
+    },
+  },
+  {
+    method: 'POST', path: '/api/sim/card/insert', roles: OPS,
+    handler: async (c, hub) => {
+      const sim = demoOf(hub);
+      const b = await body(c, SimCardSchema);
+      await sim.insertCard(b.residentId, b.variant);
+      return c.json({ ok: true });
+    },
+  },
+  {
+    method: 'POST', path: '/api/sim/card/remove', roles: OPS,
+    handler: async (c, hub) => { demoOf(hub).removeCard(); return c.json({ ok: true }); },
+  },
+  {
+    method: 'POST', path: '/api/sim/signature/stroke', roles: OPS,
+    handler: async (c, hub) => {
+      const sim = demoOf(hub);
+      await sim.stroke((await body(c, SimStrokeSchema)).points);
+      return c.json({ ok: true });
+    },
+  },
+  {
+    method: 'GET', path: '/api/sim/printer', roles: OPS,
+    handler: async (c, hub) => {
+      const sim = demoOf(hub);
+      return c.json({ documents: (sim.printer?.getPrinted() ?? []).map((d) => ({ id: d.id, lines: d.lines, qrCodes: d.qrCodes, printedAt: d.printedAt })) });
+    },
+  },
+  {
+    method: 'POST', path: '/api/sim/printer', roles: OPS,
+    handler: async (c, hub) => {
+      const sim = demoOf(hub);
+      sim.setPrinter(await body(c, SimPrinterSchema));
       return c.json({ ok: true });
     },
   },

@@ -33,6 +33,7 @@ export function attachNamespaces(io: Server, hub: HubContext): () => void {
   // Any other namespace (including the default '/') is refused.
   io.use((_socket, next) => next(new Error('FORBIDDEN')));
 
+  hub.realtime.emit = (ns, event, data) => { if (NAMESPACES[ns]) io.of(ns).emit(event, data); };
   const display = io.of('/display');
   const operator = io.of('/operator');
   const kiosk = io.of('/kiosk');
@@ -83,7 +84,15 @@ export function attachNamespaces(io: Server, hub: HubContext): () => void {
   }, 60_000);
   sweep.unref();
 
+  const onCard = (e: { present: boolean }) => {
+    kiosk.emit('card:present', { present: e.present });
+    operator.emit('card:present', { present: e.present });
+  };
+  hub.devices.events.on('card', onCard);
+
   return () => {
+    hub.realtime.emit = () => undefined;
+    hub.devices.events.off('card', onCard);
     clearInterval(sweep);
     hub.queue.off('changed', onChanged);
     hub.queue.off('call', onCall);

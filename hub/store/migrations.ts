@@ -105,6 +105,16 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'operator fingerprints',
+    sql: `
+      CREATE TABLE operator_fingerprints (
+        user_id TEXT PRIMARY KEY REFERENCES users(id), template_enc BLOB NOT NULL, quality INTEGER NOT NULL,
+        enrolled_at TEXT NOT NULL, enrolled_by TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export async function migrate(db: Database, migrations: Migration[] = MIGRATIONS): Promise<number> {
