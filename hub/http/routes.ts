@@ -393,6 +393,41 @@ export const ROUTES: RouteSpec[] = [
     },
   },
   {
+    method: 'POST', path: '/api/devices/signature/start', roles: ['kiosk', 'operator', 'supervisor'],
+    handler: async (c, hub) => {
+      const pad = hub.devices.signaturePad;
+      if (!pad || !pad.isReady) throw new HubError(503, 'PAD_OFFLINE', 'the signature pad is not connected');
+      await pad.startCapture();
+      return c.json({ ok: true });
+    },
+  },
+  {
+    method: 'POST', path: '/api/devices/signature/clear', roles: ['kiosk', 'operator', 'supervisor'],
+    handler: async (c, hub) => {
+      const pad = hub.devices.signaturePad;
+      if (!pad) throw new HubError(503, 'PAD_OFFLINE', 'the signature pad is not connected');
+      pad.clear();
+      return c.json({ ok: true });
+    },
+  },
+  {
+    method: 'POST', path: '/api/devices/signature/finish', roles: ['kiosk', 'operator', 'supervisor'],
+    handler: async (c, hub) => {
+      const pad = hub.devices.signaturePad;
+      if (!pad) throw new HubError(503, 'PAD_OFFLINE', 'the signature pad is not connected');
+      const r = await pad.finish();
+      if (!r.ok) throw new HubError(r.code === 'EMPTY_SIGNATURE' ? 409 : 503, r.code, r.message);
+      await pad.stopCapture().catch(() => undefined);
+      // sizes: the card's signature field and the receipt
+      const png = r.signature.toPng({ width: 300, height: 120 });
+      return c.json({
+        ok: true, pointCount: r.signature.pointCount, strokes: r.signature.strokes.length,
+        svg: r.signature.toSvg({ width: 600, height: 240 }),
+        pngDataUrl: `data:image/png;base64,${Buffer.from(png).toString('base64')}`,
+      });
+    },
+  },
+  {
     method: 'GET', path: '/api/devices', roles: OPS,
     handler: async (c, hub) => c.json({ devices: hub.devices.states() }),
   },

@@ -89,10 +89,21 @@ export function attachNamespaces(io: Server, hub: HubContext): () => void {
     operator.emit('card:present', { present: e.present });
   };
   hub.devices.events.on('card', onCard);
+  // pen points go live to the screens that show the signature, scaled to 0..1 of the pad
+  const pad = hub.devices.signaturePad;
+  const onPoint = (p: { x: number; y: number; pressure: number; tip: boolean; t: number }) => {
+    const caps = pad?.capabilities;
+    if (!caps) return;
+    const point = { x: p.x / caps.maxX, y: p.y / caps.maxY, pressure: p.pressure / caps.maxPressure, tip: p.tip, t: p.t };
+    kiosk.emit('signature:point', point);
+    operator.emit('signature:point', point);
+  };
+  pad?.on('point', onPoint);
 
   return () => {
     hub.realtime.emit = () => undefined;
     hub.devices.events.off('card', onCard);
+    pad?.off('point', onPoint);
     clearInterval(sweep);
     hub.queue.off('changed', onChanged);
     hub.queue.off('call', onCall);

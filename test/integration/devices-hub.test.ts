@@ -90,6 +90,27 @@ test('another person\'s finger is refused, counted and audited', async () => {
   assert.is(audit.length, 1);
 });
 
+test('a signature drawn on the pad streams live to the kiosk and comes back as PNG and SVG', async () => {
+  const kioskToken = hub.demo!.kioskToken;
+  const kiosk = hub.socket('/kiosk', kioskToken);
+  await nextEvent(kiosk, 'devices:state');
+  const empty = await hub.api('POST', '/api/devices/signature/finish', kioskToken, {});
+  assert.is(empty.body.error?.code ?? 'none', 'EMPTY_SIGNATURE');
+  assert.is((await hub.api('POST', '/api/devices/signature/start', kioskToken, {})).status, 200);
+  const points: any[] = [];
+  kiosk.on('signature:point', (p: any) => points.push(p));
+  const tipDown = nextEvent(kiosk, 'signature:point', (p: any) => p.tip && p.x > 0.55);
+  const stroke = Array.from({ length: 30 }, (_, i) => ({ x: 0.2 + i * 0.015, y: 0.5 + Math.sin(i / 4) * 0.1, pressure: 0.6 }));
+  assert.is((await hub.api('POST', '/api/sim/signature/stroke', sup, { points: stroke })).status, 200);
+  await tipDown;
+  assert.ok(points.every((p) => p.x >= 0 && p.x <= 1 && p.y >= 0 && p.y <= 1), 'points scaled to the pad');
+  const done = await hub.api('POST', '/api/devices/signature/finish', kioskToken, {});
+  assert.is(done.status, 200, JSON.stringify(done.body));
+  assert.is(done.body.strokes, 1);
+  assert.match(done.body.svg, /<svg[\s\S]*<path/);
+  assert.match(done.body.pngDataUrl, /^data:image\/png;base64,/);
+});
+
 test('the simulator panel refuses kiosk and display tokens', async () => {
   assert.is((await hub.api('GET', '/api/sim/state', hub.demo!.kioskToken)).status, 403);
   assert.is((await hub.api('POST', '/api/sim/card/insert', hub.demo!.displayToken, { residentId: 'r1' })).status, 403);
