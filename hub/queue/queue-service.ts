@@ -127,8 +127,9 @@ export class QueueService extends EventEmitter<QueueEvents> {
       return (await q.get<TicketRow>(`SELECT ${TICKET_COLS} FROM tickets WHERE id = ?`, [id]))!;
     });
     const ticket = toTicket(row);
-    const { peopleAhead, estimatedWaitMinutes } = await this.estimateFor(ticket, activeCounterIds);
+    // screens learn of the ticket as soon as it is committed, before the estimate is worked out
     if (!replayed) this.emit('changed', { day });
+    const { peopleAhead, estimatedWaitMinutes } = await this.estimateFor(ticket, activeCounterIds);
     return { ticket, peopleAhead, estimatedWaitMinutes, replayed };
   }
 
