@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
 import {
   card as cardLib, EscPosPrinterDriver, EscPosPrinterSimulator, Isdv4PadDriver, Isdv4PadSimulator, layoutQueueTicket,
-  openSerialDevice, R30xScannerDriver, R30xScannerSimulator, type DeviceStatus as DriverStatus,
+  openSerialDevice, R30xScannerDriver, R30xScannerSimulator, type SerialDeviceDriver,
+  type DeviceStatus as DriverStatus, type TransportFactory,
 } from '../../devices/index.ts';
 import type { HubConfig } from '../config.ts';
 import { ConfigError } from '../config.ts';
@@ -53,6 +54,10 @@ class EscPosTicketPrinter implements TicketPrinter {
 const fromDriver = (id: string, kind: DeviceState['kind'], s: DriverStatus): DeviceState =>
   ({ id, kind, status: s.state, ...(s.detail ? { detail: s.detail } : {}) });
 
+/** what the manager needs of any serial driver and simulator */
+type DriverLike = Pick<SerialDeviceDriver, 'status' | 'start' | 'close' | 'waitReady'> & { on(event: 'status', listener: (s: DriverStatus) => void): unknown };
+type SimulatorLike = { start(): void; stop(): Promise<void> };
+
 /** PEM bundle -> DER certificates */
 function readTrustFile(path: string): Uint8Array[] {
   const pem = readFileSync(path, 'utf8');
@@ -74,79 +79,56 @@ export async function createDeviceManager(config: HubConfig, log: Logger): Promi
     const all = [...states.values()];
     for (const l of listeners) l(all);
   };
-  const notConfigured = (id: string, kind: DeviceState['kind']) => publish({ id, kind, status: 'offline', detail: 'not configured' });
-  const serial = (port: string, baudRate: number, name: string) =>
-    port === 'simulator' ? openSerialDevice({ kind: 'memory', name }) : openSerialDevice({ path: port, baudRate });
   const started: Promise<unknown>[] = [];
 
-  // ---- ticket printer (ESC/POS) ----
-  let printer: TicketPrinter = new NoPrinter();
-  let printerSim: EscPosPrinterSimulator | undefined;
-  if (config.printer.port === 'none') notConfigured('printer', 'printer');
-  else {
-    const opened = serial(config.printer.port, config.printer.baudRate, 'printer');
-    if (opened.simulatorTransport) {
-      printerSim = new EscPosPrinterSimulator({ transport: opened.simulatorTransport, name: 'printer-sim' });
-      printerSim.start();
-      const sim = printerSim;
-      closers.push(() => sim.stop());
+  /**
+   * One serial device from its configuration: 'none', 'simulator' (an in-memory link to our
+   * simulator of it) or a serial path; its driver's status is published under `id`.
+   */
+  function serialDevice<D extends DriverLike, S extends SimulatorLike>(
+    id: string, kind: DeviceState['kind'], cfg: { port: string; baudRate: number },
+    makeSimulator: (t: TransportFactory) => S, makeDriver: (t: TransportFactory) => D,
+  ): { driver: D | null; simulator: S | undefined } {
+    if (cfg.port === 'none') {
+      publish({ id, kind, status: 'offline', detail: 'not configured' });
+      return { driver: null, simulator: undefined };
     }
-    const driver = new EscPosPrinterDriver({ transport: opened.transport, name: 'printer' });
-    driver.on('status', (s) => publish(fromDriver('printer', 'printer', s)));
-    publish(fromDriver('printer', 'printer', driver.status));
+    const opened = cfg.port === 'simulator' ? openSerialDevice({ kind: 'memory', name: id }) : openSerialDevice({ path: cfg.port, baudRate: cfg.baudRate });
+    let simulator: S | undefined;
+    if (opened.simulatorTransport) {
+      const sim = makeSimulator(opened.simulatorTransport);
+      sim.start();
+      closers.push(() => sim.stop());
+      simulator = sim;
+    }
+    const driver = makeDriver(opened.transport);
+    driver.on('status', (st) => publish(fromDriver(id, kind, st)));
+    publish(fromDriver(id, kind, driver.status));
     driver.start();
     closers.unshift(() => driver.close());
     started.push(driver.waitReady(2000));
-    printer = new EscPosTicketPrinter(driver, config.timezone);
+    return { driver, simulator };
   }
 
-  // ---- fingerprint scanner (R30x) ----
-  let scanner: R30xScannerDriver | null = null;
-  let scannerSim: R30xScannerSimulator | undefined;
-  if (config.fingerprint.port === 'none') notConfigured('fingerprint', 'fingerprint');
-  else {
-    const opened = serial(config.fingerprint.port, config.fingerprint.baudRate, 'fingerprint');
-    if (opened.simulatorTransport) {
-      // the simulated resident lifts the finger once the image is read, as the screen asks
-      scannerSim = new R30xScannerSimulator({ transport: opened.simulatorTransport, autoLift: true });
-      scannerSim.start();
-      const sim = scannerSim;
-      closers.push(() => sim.stop());
-    }
-    const driver = new R30xScannerDriver({ transport: opened.transport, name: 'fingerprint' });
-    driver.on('status', (s) => publish(fromDriver('fingerprint', 'fingerprint', s)));
-    publish(fromDriver('fingerprint', 'fingerprint', driver.status));
-    driver.start();
-    closers.unshift(() => driver.close());
-    started.push(driver.waitReady(2000));
-    scanner = driver;
-  }
+  const printerDev = serialDevice('printer', 'printer', config.printer,
+    (t) => new EscPosPrinterSimulator({ transport: t, name: 'printer-sim' }),
+    (t) => new EscPosPrinterDriver({ transport: t, name: 'printer' }));
+  const printer: TicketPrinter = printerDev.driver ? new EscPosTicketPrinter(printerDev.driver, config.timezone) : new NoPrinter();
+  const printerSim = printerDev.simulator;
 
-  // ---- signature pad (ISDV4) ----
-  let pad: Isdv4PadDriver | null = null;
-  let padSim: Isdv4PadSimulator | undefined;
-  if (config.signaturePad.port === 'none') notConfigured('signature', 'signature');
-  else {
-    const opened = serial(config.signaturePad.port, config.signaturePad.baudRate, 'signature');
-    if (opened.simulatorTransport) {
-      padSim = new Isdv4PadSimulator({ transport: opened.simulatorTransport });
-      padSim.start();
-      const sim = padSim;
-      closers.push(() => sim.stop());
-    }
-    const driver = new Isdv4PadDriver({ transport: opened.transport });
-    driver.on('status', (s) => publish(fromDriver('signature', 'signature', s)));
-    publish(fromDriver('signature', 'signature', driver.status));
-    driver.start();
-    closers.unshift(() => driver.close());
-    started.push(driver.waitReady(2000));
-    pad = driver;
-  }
+  // the simulated resident lifts the finger once the image is read, as the screen asks
+  const scannerDev = serialDevice('fingerprint', 'fingerprint', config.fingerprint,
+    (t) => new R30xScannerSimulator({ transport: t, autoLift: true }),
+    (t) => new R30xScannerDriver({ transport: t, name: 'fingerprint' }));
+
+  const padDev = serialDevice('signature', 'signature', config.signaturePad,
+    (t) => new Isdv4PadSimulator({ transport: t }),
+    (t) => new Isdv4PadDriver({ transport: t }));
 
   // ---- card reader/writer (PC/SC or in-process virtual card) ----
   let cardDriver: cardLib.CardDriver | null = null;
   let cardSim: cardLib.InProcessTransport | undefined;
-  if (config.cardReader.mode === 'none') notConfigured('card', 'card');
+  if (config.cardReader.mode === 'none') publish({ id: 'card', kind: 'card', status: 'offline', detail: 'not configured' });
   else {
     const transport = config.cardReader.mode === 'simulator' ? (cardSim = new cardLib.InProcessTransport()) : new cardLib.PcscTransport();
     const driver = new cardLib.CardDriver(transport, config.cardReader.readerFilter ? { readerFilter: config.cardReader.readerFilter } : {});
@@ -164,15 +146,15 @@ export async function createDeviceManager(config: HubConfig, log: Logger): Promi
     cardDriver = driver;
   }
 
-  const demo = config.mode === 'demo' ? new DemoSimulators(printerSim, scannerSim, padSim, cardSim) : null;
+  const demo = config.mode === 'demo' ? new DemoSimulators(printerSim, scannerDev.simulator, padDev.simulator, cardSim) : null;
   const trustFromFile = config.cardReader.trustFile ? readTrustFile(config.cardReader.trustFile) : null;
   // devices slow to answer at start are reported offline, not waited for
   await Promise.all(started);
 
   return {
     printer,
-    fingerprint: new FingerprintService(scanner),
-    signaturePad: pad,
+    fingerprint: new FingerprintService(scannerDev.driver),
+    signaturePad: padDev.driver,
     card: cardDriver,
     cardTrust: async () => {
       const fromDemo = demo ? [(await demo.testPki()).csca.der] : [];
