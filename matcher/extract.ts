@@ -5,13 +5,12 @@ import type { GrayImage, Minutia, MinutiaType, Template } from './types.ts';
  * Feature extraction at 500 dpi. Every length below is in 500-dpi pixels (ridge period ~8-10 px),
  * which is why images are resampled first: no parameter depends on the sensor or image size.
  */
-const X = (k: string, d: number): number => Number(process.env['X_' + k] ?? d);
 const BS = 8; // block size for orientation / segmentation
 const NORI = 32; // orientation bins of the oriented filters
 const MIN_T = 5, MAX_T = 15; // ridge period range (px)
-const ALONG_R = X('AR', 7); // along-ridge smoothing radius
-const ALONG_SIGMA = X('AS', 3.5);
-const ACROSS_R = X('CR', 7); // across-ridge Gabor radius
+const ALONG_R = 7; // along-ridge smoothing radius
+const ALONG_SIGMA = 3.5;
+const ACROSS_R = 7; // across-ridge Gabor radius
 
 export interface ExtractResult {
   template: Template;
@@ -50,7 +49,7 @@ const acrossW: Float32Array[] = []; // per period
   }
   for (let T = MIN_T; T <= MAX_T; T++) {
     const w = new Float32Array(2 * ACROSS_R + 1);
-    const sig = X('CS', 0.42) * T;
+    const sig = 0.42 * T;
     let mean = 0, env = 0;
     for (let k = -ACROSS_R; k <= ACROSS_R; k++) {
       const e = Math.exp(-(k * k) / (2 * sig * sig));
@@ -103,18 +102,18 @@ export function extractTemplate(input: GrayImage, debug?: (d: ExtractDebug) => v
   const sorted = Float32Array.from(eS).sort();
   const p95 = sorted[Math.floor(sorted.length * 0.95)]!;
   const p05 = sorted[Math.floor(sorted.length * 0.05)]!;
-  const thr = Math.max(p05 * X('SEG5', 2.5), p95 * X('SEG95', 0.12), 300);
+  const thr = Math.max(p05 * 2.5, p95 * 0.12, 300);
   const svx = gaussBlur(vx, bw, bh, 1.5), svy = gaussBlur(vy, bw, bh, 1.5), sen = gaussBlur(energy, bw, bh, 1.5);
   let mask: Uint8Array = new Uint8Array(nb);
   const coh = new Float32Array(nb);
   for (let i = 0; i < nb; i++) {
     coh[i] = Math.hypot(svx[i]!, svy[i]!) / (sen[i]! * bcnt[i]! + 1e-6);
-    mask[i] = eS[i]! > thr && coh[i]! > X('SEGC', 0.08) ? 1 : 0;
+    mask[i] = eS[i]! > thr && coh[i]! > 0.08 ? 1 : 0;
   }
   mask = cleanMask(mask, bw, bh);
 
   // --- orientation field: smoothed doubled-angle vectors, wider where the print is noisy
-  const ovx = gaussBlur(vx, bw, bh, X('OS', 2.2)), ovy = gaussBlur(vy, bw, bh, X('OS', 2.2));
+  const ovx = gaussBlur(vx, bw, bh, 2.2), ovy = gaussBlur(vy, bw, bh, 2.2);
   // ridge direction angle per block (pixel coords), 0..π
   const ori = new Float32Array(nb);
   for (let i = 0; i < nb; i++) {
@@ -243,8 +242,8 @@ export function extractTemplate(input: GrayImage, debug?: (d: ExtractDebug) => v
   const bin = new Uint8Array(n);
   for (let p = 0; p < n; p++) bin[p] = pmask[p] && enh[p]! > 0 ? 1 : 0;
   // specks of ridge and pinholes in ridges become false endings and loops after thinning
-  removeSmall(bin, pmask, w, h, 1, X('SPECK', 60));
-  removeSmall(bin, pmask, w, h, 0, X('HOLE', 100));
+  removeSmall(bin, pmask, w, h, 1, 60);
+  removeSmall(bin, pmask, w, h, 0, 100);
   const skel = Uint8Array.from(bin);
   thin(skel, w, h);
 
@@ -533,7 +532,7 @@ function findMinutiae(s: Uint8Array, w: number, h: number, info: (x: number, y: 
     let nbh = 0, trans = 0;
     for (let k = 0; k < 8; k++) { const a = (c >> k) & 1; nbh += a; if (!a && (c >> ((k + 1) & 7)) & 1) trans++; }
     let type: MinutiaType | 0 = 0;
-    if (nbh === 1 || (trans === 1 && nbh === 2 && false)) type = 1;
+    if (nbh === 1) type = 1;
     else if (trans >= 3) type = 2;
     if (!type) continue;
     // merge adjacent branch pixels
@@ -546,8 +545,8 @@ function findMinutiae(s: Uint8Array, w: number, h: number, info: (x: number, y: 
     idx[p] = cands.length;
     cands.push({ x, y, type, angle: 0, q: 0, alive: true, p });
   }
-  const DIR_LEN = X('DL', 10);
-  const SPUR = X('SPUR', 11), ISLAND = X('ISL', 18), BRIDGE = X('BR', 11);
+  const DIR_LEN = 10;
+  const SPUR = 11, ISLAND = 18, BRIDGE = 11;
   for (const m of cands) {
     const branches: { end: number; len: number; hitMin: boolean }[] = [];
     for (let k = 0; k < 8; k++) {
@@ -602,9 +601,9 @@ function findMinutiae(s: Uint8Array, w: number, h: number, info: (x: number, y: 
   for (const m of cands) {
     if (!m.alive) continue;
     const inf = info(m.x, m.y);
-    if (inf.dist <= X('BD', 1)) { m.alive = false; continue; }
+    if (inf.dist <= 1) { m.alive = false; continue; }
     m.q = inf.q * Math.min(1, inf.dist / 3);
-    if (m.q < X('MQ', 0.2)) m.alive = false;
+    if (m.q < 0.2) m.alive = false;
   }
   // broken ridges: two facing endings close together
   const alive = cands.filter((m) => m.alive);
@@ -616,9 +615,9 @@ function findMinutiae(s: Uint8Array, w: number, h: number, info: (x: number, y: 
       if (b.type !== 1 || !b.alive || !a.alive) continue;
       const dx = b.x - a.x, dy = b.y - a.y;
       const d = Math.hypot(dx, dy);
-      if (d > X('BRK', 16) || d < 1e-6) continue;
+      if (d > 16 || d < 1e-6) continue;
       const da = Math.abs(angDiff(a.angle, b.angle + Math.PI));
-      if (da < X('BRKA', 0.8)) { a.alive = false; b.alive = false; }
+      if (da < 0.8) { a.alive = false; b.alive = false; }
     }
   }
   // clusters of minutiae within a ridge period are almost always noise
@@ -626,7 +625,7 @@ function findMinutiae(s: Uint8Array, w: number, h: number, info: (x: number, y: 
   for (let i = 0; i < alive2.length; i++) {
     const a = alive2[i]!;
     let close = 0;
-    for (const b of alive2) if (b !== a && Math.abs(b.x - a.x) + Math.abs(b.y - a.y) < X('CL', 7)) close++;
+    for (const b of alive2) if (b !== a && Math.abs(b.x - a.x) + Math.abs(b.y - a.y) < 7) close++;
     if (close >= 1) a.alive = false;
   }
   const out: Minutia[] = [];

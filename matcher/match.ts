@@ -9,22 +9,21 @@ import type { Template } from './types.ts';
  * (local, so skin distortion does not break it), and the score comes from the pairing's size and
  * how many edges agree.
  */
-const E = (k: string, d: number): number => Number(process.env['M_' + k] ?? d);
-export const K = E('K', 10); // neighbours per minutia
+export const K = 10; // neighbours per minutia
 const MAX_EDGE = 160; // px at 500 dpi
 const TWO_PI = 2 * Math.PI;
 
 // hash quantisation (3 neighbouring bins are stored for each probe edge, so tolerance ~ one bin)
-const DQ = E('DQ', 8);
-const AQ = E('AQ', 0.42);
+const DQ = 6;
+const AQ = 0.3;
 const NA = Math.ceil(TWO_PI / AQ);
 const ND = Math.ceil(MAX_EDGE / DQ) + 2;
 
 // edge similarity tolerances
-const D_TOL_ABS = E('DTA', 4);
-const D_TOL_REL = E('DTR', 0.05);
-const A_TOL = E('AT', 0.3);
-const ROT_TOL = E('RT', 0.4); // max deviation of a pair's rotation from the root's
+const D_TOL_ABS = 4;
+const D_TOL_REL = 0.05;
+const A_TOL = 0.3;
+const ROT_TOL = 0.4; // max deviation of a pair's rotation from the root's
 
 export interface CompactTemplate {
   n: number;
@@ -38,6 +37,8 @@ export interface CompactTemplate {
   ed: Float32Array;
   ea: Float32Array;
   eb: Float32Array;
+  /** hash key of each edge (see prepareProbe), -1 if too long */
+  ekey: Int32Array;
   /** convex hull of the minutiae, x,y pairs, counter-clockwise in pixel coordinates */
   hull: Float32Array;
 }
@@ -54,6 +55,12 @@ const NKEYS = ND * NA * NA;
 function norm(a: number): number {
   a %= TWO_PI;
   return a < 0 ? a + TWO_PI : a;
+}
+
+/** Absolute smallest difference of two angles in [0, 2π). */
+function adist(a: number, b: number): number {
+  const d = a > b ? a - b : b - a;
+  return d > Math.PI ? TWO_PI - d : d;
 }
 
 /** Signed smallest difference of two angles, in (-π, π]. */
@@ -91,7 +98,13 @@ export function compactTemplate(t: Template): CompactTemplate {
       eb[e] = norm(a[j]! - a[i]!);
     }
   }
-  return { n, x, y, a, t: ty, q, nb, ed, ea, eb, hull: convexHull(x, y) };
+  const ekey = new Int32Array(n * K).fill(-1);
+  for (let e = 0; e < n * K; e++) {
+    if (nb[e]! < 0) continue;
+    const db = Math.floor(ed[e]! / DQ);
+    if (db < ND) ekey[e] = (db * NA + (Math.floor(ea[e]! / AQ) % NA)) * NA + (Math.floor(eb[e]! / AQ) % NA);
+  }
+  return { n, x, y, a, t: ty, q, nb, ed, ea, eb, ekey, hull: convexHull(x, y) };
 }
 
 function convexHull(x: Float32Array, y: Float32Array): Float32Array {
@@ -167,7 +180,7 @@ class Scratch {
 }
 const S = new Scratch();
 
-const N_ROOTS = E('NR', 8);
+const N_ROOTS = 8;
 
 export interface MatchDetail {
   score: number;
@@ -185,22 +198,21 @@ export function compareCompact(p: PreparedProbe, c: CompactTemplate, detail?: Ma
   const hs = p.hstart, he = p.hentries;
   const ned = c.n * K;
   for (let e = 0; e < ned; e++) {
-    const j = c.nb[e]!;
-    if (j < 0) continue;
-    const d = c.ed[e]!, ea = c.ea[e]!, eb = c.eb[e]!;
-    const db = Math.floor(d / DQ);
-    if (db >= ND) continue;
-    const key = (db * NA + Math.floor(ea / AQ)) * NA + Math.floor(eb / AQ);
+    const key = c.ekey[e]!;
+    if (key < 0) continue;
     const end = hs[key + 1]!;
+    if (hs[key] === end) continue;
+    const j = c.nb[e]!;
+    const d = c.ed[e]!, ea = c.ea[e]!, eb = c.eb[e]!;
     const tol = D_TOL_ABS + D_TOL_REL * d;
     const ci = (e / K) | 0;
     for (let h = hs[key]!; h < end; h++) {
       const pe = he[h]!;
       const dd = Math.abs(p.ed[pe]! - d);
       if (dd > tol) continue;
-      const da = Math.abs(adiff(p.ea[pe]!, ea));
+      const da = adist(p.ea[pe]!, ea);
       if (da > A_TOL) continue;
-      const dbb = Math.abs(adiff(p.eb[pe]!, eb));
+      const dbb = adist(p.eb[pe]!, eb);
       if (dbb > A_TOL) continue;
       const w = 3 - dd / tol - da / A_TOL - dbb / A_TOL;
       const pi = (pe / K) | 0;
@@ -238,7 +250,7 @@ export function compareCompact(p: PreparedProbe, c: CompactTemplate, detail?: Ma
     const s = scoreOf(pairs, support, np, nc);
     if (s > best) { best = s; bestPairs = pairs; bestSupport = support; bestRoot = k; }
   }
-  if (OVERLAP && bestRoot >= 0 && bestPairs >= 3) {
+  if (bestRoot >= 0 && bestPairs >= 3) {
     // normalise by the minutiae that lie where the other print was seen, not by all of them
     grow(p, c, (bestRoot / nc) | 0, bestRoot % nc);
     const [inP, inC] = overlapCounts(p, c, bestPairs);
@@ -248,9 +260,8 @@ export function compareCompact(p: PreparedProbe, c: CompactTemplate, detail?: Ma
   return best;
 }
 
-const NORM_MODE = E('NM', 1), NORM_C = E('NC', 0);
-const E_S = E('S', 1), E_P = E('P', 0), E_F = E('F', 0);
-const OVERLAP = E('OV', 1) === 1, OV_MIN = E('OVMIN', 10), OV_MARGIN = E('OVM', 12);
+/** floor of the overlap counts, and how far outside the other's minutiae hull still counts as seen */
+const OV_MIN = 10, OV_MARGIN = 12;
 
 /** Counts probe minutiae inside the candidate's hull and vice versa, after aligning on the pairs. */
 function overlapCounts(p: CompactTemplate, c: CompactTemplate, m: number): [number, number] {
@@ -281,13 +292,13 @@ function overlapCounts(p: CompactTemplate, c: CompactTemplate, m: number): [numb
   return [inP, inC];
 }
 
+/**
+ * Supporting edges squared, over the geometric mean of the minutiae counts (of the overlapping
+ * parts, when known): squaring rewards consistent structure much more than chance agreement.
+ */
 function scoreOf(pairs: number, support: number, np: number, nc: number): number {
   if (pairs < 2) return 0;
-  if (NORM_MODE === 1) return (support * support) / Math.sqrt((np + NORM_C) * (nc + NORM_C));
-  if (NORM_MODE === 2) return support * Math.sqrt(pairs) / Math.sqrt(Math.sqrt((np + NORM_C) * (nc + NORM_C)));
-  if (NORM_MODE === 3) return support * (1 + NORM_C * pairs / Math.min(np, nc));
-  const frac = (pairs * pairs) / (Math.min(np, 60) * Math.min(nc, 60));
-  return E_S * support + E_P * pairs + E_F * frac - 4;
+  return (support * support) / Math.sqrt(np * nc);
 }
 
 /** Grows a pairing from root (pi, ci); returns pairs<<16 | supporting edges. */
@@ -313,9 +324,9 @@ function grow(p: CompactTemplate, c: CompactTemplate, pi0: number, ci0: number):
         if (cj < 0) break;
         const dd = Math.abs(c.ed[ec]! - d);
         if (dd > tol) continue;
-        const da = Math.abs(adiff(c.ea[ec]!, ea));
+        const da = adist(c.ea[ec]!, ea);
         if (da > A_TOL) continue;
-        const db = Math.abs(adiff(c.eb[ec]!, eb));
+        const db = adist(c.eb[ec]!, eb);
         if (db > A_TOL) continue;
         const err = dd / tol + da / A_TOL + db / A_TOL;
         if (err < bestE) { bestE = err; bestC = cj; }
