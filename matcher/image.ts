@@ -247,34 +247,59 @@ export function encodeBmp(img: GrayImage): Uint8Array {
   return out;
 }
 
-/** Resamples to the target resolution (bilinear; area-averaged when shrinking a lot). */
+/**
+ * Resamples to the target resolution with a separable filter: Catmull-Rom when enlarging, a tent
+ * as wide as the source step when shrinking (so every source pixel counts once and ridges do not
+ * alias into a moire that the enhancement would take for structure).
+ */
 export function resampleTo(img: GrayImage, dpi = 500): GrayImage {
   const s = dpi / img.dpi;
   if (Math.abs(s - 1) < 0.01) return { ...img, dpi };
   const w = Math.max(1, Math.round(img.width * s)), h = Math.max(1, Math.round(img.height * s));
-  const out = new Uint8Array(w * h);
-  const src = img.pixels, sw = img.width, sh = img.height;
-  const box = s < 0.7; // shrinking by more than ~30 %: average to avoid aliasing ridges
-  for (let y = 0; y < h; y++) {
-    const fy = (y + 0.5) / s - 0.5;
+  const tmp = new Float32Array(w * img.height);
+  const cols = filterTaps(img.width, w, s);
+  for (let y = 0; y < img.height; y++) {
+    const row = y * img.width;
     for (let x = 0; x < w; x++) {
-      const fx = (x + 0.5) / s - 0.5;
-      if (box) {
-        const r = 0.5 / s;
-        let sum = 0, cnt = 0;
-        for (let yy = Math.max(0, Math.round(fy - r)); yy <= Math.min(sh - 1, Math.round(fy + r)); yy++) {
-          for (let xx = Math.max(0, Math.round(fx - r)); xx <= Math.min(sw - 1, Math.round(fx + r)); xx++) { sum += src[yy * sw + xx]!; cnt++; }
-        }
-        out[y * w + x] = cnt ? Math.round(sum / cnt) : 255;
-        continue;
-      }
-      const x0 = Math.max(0, Math.min(sw - 1, Math.floor(fx))), y0 = Math.max(0, Math.min(sh - 1, Math.floor(fy)));
-      const x1 = Math.min(sw - 1, x0 + 1), y1 = Math.min(sh - 1, y0 + 1);
-      const ax = Math.max(0, Math.min(1, fx - x0)), ay = Math.max(0, Math.min(1, fy - y0));
-      const top = src[y0 * sw + x0]! * (1 - ax) + src[y0 * sw + x1]! * ax;
-      const bot = src[y1 * sw + x0]! * (1 - ax) + src[y1 * sw + x1]! * ax;
-      out[y * w + x] = Math.round(top * (1 - ay) + bot * ay);
+      const t = cols[x]!;
+      let acc = 0;
+      for (let k = 0; k < t.idx.length; k++) acc += t.w[k]! * img.pixels[row + t.idx[k]!]!;
+      tmp[y * w + x] = acc;
+    }
+  }
+  const rows = filterTaps(img.height, h, s);
+  const out = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const t = rows[y]!;
+    for (let x = 0; x < w; x++) {
+      let acc = 0;
+      for (let k = 0; k < t.idx.length; k++) acc += t.w[k]! * tmp[t.idx[k]! * w + x]!;
+      out[y * w + x] = acc < 0 ? 0 : acc > 255 ? 255 : Math.round(acc);
     }
   }
   return { width: w, height: h, dpi, pixels: out };
+}
+
+function filterTaps(srcN: number, dstN: number, s: number): { idx: Int32Array; w: Float32Array }[] {
+  const taps: { idx: Int32Array; w: Float32Array }[] = [];
+  const shrink = s < 1;
+  const radius = shrink ? 1 / s : 2;
+  for (let o = 0; o < dstN; o++) {
+    const c = (o + 0.5) / s - 0.5;
+    const lo = Math.ceil(c - radius), hi = Math.floor(c + radius);
+    const idx: number[] = [], wt: number[] = [];
+    let sum = 0;
+    for (let i = lo; i <= hi; i++) {
+      const t = Math.abs(i - c);
+      let v: number;
+      if (shrink) v = Math.max(0, 1 - t * s);
+      else v = t < 1 ? 1.5 * t ** 3 - 2.5 * t ** 2 + 1 : t < 2 ? -0.5 * t ** 3 + 2.5 * t ** 2 - 4 * t + 2 : 0;
+      if (v === 0) continue;
+      idx.push(Math.min(srcN - 1, Math.max(0, i)));
+      wt.push(v);
+      sum += v;
+    }
+    taps.push({ idx: Int32Array.from(idx), w: Float32Array.from(wt.map((v) => v / sum)) });
+  }
+  return taps;
 }
