@@ -39,14 +39,13 @@ test('our templates: genuine pairs keep passing, impostors keep failing at FMR 0
   assert.is(r.genuine, 48);
   assert.is(r.impostor, 216);
   assert.is(r.impostorPass, 0, 'impostor pairs accepted');
-  console.log("genuine", r.genuinePass, "imp", r.impostorPass); assert.ok(r.genuinePass >= GENUINE_MIN, `genuine pairs accepted: ${r.genuinePass} of 48`);
+  assert.ok(r.genuinePass >= GENUINE_MIN, `genuine pairs accepted: ${r.genuinePass} of 48`);
 });
 
 test('SecuGen templates match each other the same way', () => {
   const r = run(isoItems);
-  // the thresholds are calibrated on our templates; SecuGen's records let one impostor pair through
-  assert.ok(r.impostorPass <= 1, `impostor pairs accepted: ${r.impostorPass}`);
-  console.log("iso genuine", r.genuinePass, r.impostorPass); assert.ok(r.genuinePass >= ISO_GENUINE_MIN, `genuine pairs accepted: ${r.genuinePass} of 48`);
+  assert.is(r.impostorPass, 0, 'impostor pairs accepted');
+  assert.ok(r.genuinePass >= ISO_GENUINE_MIN, `genuine pairs accepted: ${r.genuinePass} of 48`);
 });
 
 test('interoperability: our templates match SecuGen templates of the same finger', () => {
@@ -57,12 +56,12 @@ test('interoperability: our templates match SecuGen templates of the same finger
     if (a.finger === b.finger) { g++; if (match) gp++; } else if (match) ip++;
   }
   assert.is(ip, 0, 'impostor pairs accepted');
-  console.log("interop", gp, g, ip); assert.ok(gp >= INTEROP_GENUINE_MIN, `genuine pairs accepted: ${gp} of ${g}`);
+  assert.ok(gp >= INTEROP_GENUINE_MIN, `genuine pairs accepted: ${gp} of ${g}`);
 });
 
-// Regression floors: the counts reached when this test was written, less a small margin.
-const GENUINE_MIN = 40;
-const ISO_GENUINE_MIN = 40;
-const INTEROP_GENUINE_MIN = 120;
+// Regression floors: reached when this was written 44/48, 47/48 and 134/144; a small margin below.
+const GENUINE_MIN = 42;
+const ISO_GENUINE_MIN = 45;
+const INTEROP_GENUINE_MIN = 128;
 
 test.run();
