@@ -481,20 +481,34 @@ function thin(s: Uint8Array, w: number, h: number): void {
   // clear the frame so that neighbour reads never leave the image
   for (let x = 0; x < w; x++) { s[x] = 0; s[(h - 1) * w + x] = 0; }
   for (let y = 0; y < h; y++) { s[y * w] = 0; s[y * w + w - 1] = 0; }
-  let pts: number[] = [];
-  for (let p = 0; p < s.length; p++) if (s[p]) pts.push(p);
-  const del: number[] = [];
+  let n = 0;
+  for (let p = 0; p < s.length; p++) if (s[p]) n++;
+  let pts = new Int32Array(n);
+  n = 0;
+  for (let p = 0; p < s.length; p++) if (s[p]) pts[n++] = p;
+  const del = new Int32Array(n);
   for (let iter = 0; iter < 40; iter++) {
     let changed = 0;
-    for (const table of [ZS1, ZS2]) {
-      del.length = 0;
-      for (const p of pts) if (s[p] && table[code8(s, w, p)]) del.push(p);
-      for (const p of del) s[p] = 0;
-      changed += del.length;
+    for (let sub = 0; sub < 2; sub++) {
+      const table = sub ? ZS2 : ZS1;
+      let nd = 0;
+      for (let i = 0; i < n; i++) {
+        const p = pts[i]!;
+        const up = p - w, dn = p + w;
+        // same bit order as code8: E, NE, N, NW, W, SW, S, SE
+        const c = s[p + 1]! | (s[up + 1]! << 1) | (s[up]! << 2) | (s[up - 1]! << 3) |
+          (s[p - 1]! << 4) | (s[dn - 1]! << 5) | (s[dn]! << 6) | (s[dn + 1]! << 7);
+        if (table[c]) del[nd++] = p;
+      }
+      for (let i = 0; i < nd; i++) s[del[i]!] = 0;
+      changed += nd;
     }
     if (!changed) break;
-    pts = pts.filter((p) => s[p]);
+    let m = 0;
+    for (let i = 0; i < n; i++) if (s[pts[i]!]) pts[m++] = pts[i]!;
+    n = m;
   }
+  pts = pts.subarray(0, n);
   for (const p of pts) if (s[p] && SIMPLE[code8(s, w, p)]) s[p] = 0;
 }
 
