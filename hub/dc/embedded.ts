@@ -1,8 +1,18 @@
-/** The reference DC run in-process for `npm start` and tests (dc.url = embedded). */
+/** The reference DC run in-process for `npm start` and tests (dc.url = embedded), on a loopback port. */
+import { randomBytes } from 'node:crypto';
 import type { HubConfig } from '../config.ts';
 import type { Logger } from '../log.ts';
-import { ConfigError } from '../config.ts';
+import { startReferenceDc } from '../reference-dc/index.ts';
 
-export async function startEmbeddedDc(_config: HubConfig, _dataDir: string, _log: Logger): Promise<{ url: string; caCertPem: string; close(): Promise<void> }> {
-  throw new ConfigError(['dc.url: the embedded reference DC is not available in this build; set DC_URL=none or a DC address']);
+export async function startEmbeddedDc(config: HubConfig, dataDir: string, log: Logger) {
+  const dc = await startReferenceDc({
+    dataDir, port: 0, host: '127.0.0.1',
+    bootstrapToken: config.dc.bootstrapToken,
+    // nobody outside this process may inject faults into the embedded DC
+    adminToken: randomBytes(24).toString('base64url'),
+    resultDelayMs: config.dc.resultDelayMs,
+    logger: log.child({ svc: 'reference-dc' }),
+  });
+  log.info('embedded reference DC started', { url: dc.url });
+  return dc;
 }
