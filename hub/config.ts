@@ -61,7 +61,9 @@ export const HubConfigSchema = z.object({
     caCertFile: z.string().optional(),
     hubId: z.string().regex(/^[a-z0-9-]{3,64}$/, 'lower-case letters, digits and dashes').default('hub-demo'),
     bootstrapToken: z.string().min(8).default('demo-bootstrap-token'),
-    concurrency: z.number().int().min(1).max(128).default(16),
+    /** record batches in flight at once */
+    concurrency: z.number().int().min(1).max(64).default(4),
+    batchSize: z.number().int().min(1).max(200).default(50),
     requestTimeoutMs: z.number().int().min(100).default(10_000),
     retryBaseMs: z.number().int().min(10).default(1000),
     retryMaxMs: z.number().int().min(100).default(5 * 60_000),
@@ -70,7 +72,7 @@ export const HubConfigSchema = z.object({
     retentionDays: z.number().min(0).default(30),
     /** embedded DC only: how long until its uniqueness answer (the SOP allows 24 h) */
     resultDelayMs: z.number().int().min(0).default(3000),
-  }).default({ url: 'embedded', hubId: 'hub-demo', bootstrapToken: 'demo-bootstrap-token', concurrency: 16, requestTimeoutMs: 10_000, retryBaseMs: 1000, retryMaxMs: 300_000, pollIntervalMs: 2000, retentionDays: 30, resultDelayMs: 3000 }),
+  }).default({ url: 'embedded', hubId: 'hub-demo', bootstrapToken: 'demo-bootstrap-token', concurrency: 4, batchSize: 50, requestTimeoutMs: 10_000, retryBaseMs: 1000, retryMaxMs: 300_000, pollIntervalMs: 2000, retentionDays: 30, resultDelayMs: 3000 }),
   fingerprint: z.object({
     /** 'simulator' (R30x simulator in-process), 'none', or the scanner's serial path */
     port: z.string().default('simulator'),

@@ -120,12 +120,12 @@ export async function createHub(opts: StartOptions = {}): Promise<Hub> {
     if (endpoint) {
       const link = new DcLink({
         db, outbox, cases, log: log.child({ part: 'dc-link' }),
-        client: new DcHttpClient(endpoint.url, endpoint.caCertPem, config.dc.requestTimeoutMs, config.dc.concurrency * 2),
+        client: new DcHttpClient(endpoint.url, endpoint.caCertPem, config.dc.requestTimeoutMs, config.dc.concurrency * 2 + 2),
         hubKeys: await loadOrCreateHubKey(join(dataDir, 'keys', 'hub-signing.jwk')),
         hubId: config.dc.hubId, officeName: config.officeName, bootstrapToken: config.dc.bootstrapToken,
         dcKeysPath: join(dataDir, 'keys', 'dc-public.json'),
         retry: { baseMs: config.dc.retryBaseMs, maxMs: config.dc.retryMaxMs },
-        concurrency: config.dc.concurrency, pollIntervalMs: config.dc.pollIntervalMs,
+        concurrency: config.dc.concurrency, batchSize: config.dc.batchSize, pollIntervalMs: config.dc.pollIntervalMs,
         retentionMs: config.dc.retentionDays * 24 * 3600_000,
       });
       link.start();

@@ -16,6 +16,26 @@ export type DeliveryVerdict =
   | { kind: 'reregister'; reason: string }
   | { kind: 'retry'; reason: string };
 
+/** A batch answer: one verdict per record id, or one for the whole batch when the DC refused it whole. */
+export function judgeBatchResponse(status: number, body: unknown, recordIds: string[]): Map<string, DeliveryVerdict> {
+  const out = new Map<string, DeliveryVerdict>();
+  const results = (body as { results?: unknown } | undefined)?.results;
+  if (status === 200 && Array.isArray(results)) {
+    const byId = new Map<string, { receiptId?: unknown; duplicate?: unknown; error?: { code?: unknown; message?: unknown } }>();
+    for (const r of results) if (r && typeof r === 'object' && typeof (r as { recordId?: unknown }).recordId === 'string') byId.set((r as { recordId: string }).recordId, r as never);
+    for (const id of recordIds) {
+      const r = byId.get(id);
+      if (!r) out.set(id, { kind: 'retry', reason: 'NO_RESULT: the DC answered without this record' });
+      else if (typeof r.receiptId === 'string') out.set(id, { kind: 'delivered', receiptId: r.receiptId, duplicate: r.duplicate === true });
+      else out.set(id, { kind: 'dead', reason: `${String(r.error?.code ?? 'REFUSED')}: ${String(r.error?.message ?? 'no message')}` });
+    }
+    return out;
+  }
+  const whole = judgeResponse(status, body);
+  for (const id of recordIds) out.set(id, whole.kind === 'delivered' ? { kind: 'retry', reason: 'unexpected answer to a batch' } : whole);
+  return out;
+}
+
 export function judgeResponse(status: number, body: unknown): DeliveryVerdict {
   const b = (body ?? {}) as { receiptId?: unknown; duplicate?: unknown; error?: { code?: unknown; message?: unknown } };
   if ((status === 200 || status === 201) && typeof b.receiptId === 'string') {

@@ -11,8 +11,9 @@ import type { Logger } from '../log.ts';
 import type { CaseService } from '../cases/case-service.ts';
 import { DcTransportError, type DcHttpClient } from './https-client.ts';
 import { DcKeysSchema, pinDcKeys, readPinnedDcKeys, type DcKeys, type HubKeys } from './keys.ts';
-import { hubToken, sealRecord } from './packet.ts';
-import { judgeResponse, retryDelayMs, type RetryPolicy } from './backoff.ts';
+import { randomUUID } from 'node:crypto';
+import { hubToken, sealBatch, type DcRecord } from './packet.ts';
+import { judgeBatchResponse, retryDelayMs, type DeliveryVerdict, type RetryPolicy } from './backoff.ts';
 import type { OutboxStore } from './outbox-store.ts';
 
 export interface DcLinkOptions {
@@ -26,7 +27,10 @@ export interface DcLinkOptions {
   bootstrapToken: string;
   dcKeysPath: string;
   retry: RetryPolicy;
+  /** batches in flight at once */
   concurrency: number;
+  /** records in one batch (each keeps its own idempotency key) */
+  batchSize: number;
   pollIntervalMs: number;
   retentionMs: number;
   log: Logger;
@@ -50,6 +54,7 @@ export class DcLink {
   private lastContactAt: string | null = null;
   private lastError: string | null = null;
   private readonly inflight = new Set<number>();
+  private batchesInFlight = 0;
   private outcomes: Outcome[] = [];
   private wakeSender: (() => void) | null = null;
   private pollWake: (() => void) | null = null;
@@ -158,38 +163,48 @@ export class DcLink {
           continue;
         }
       }
-      const free = this.o.concurrency - this.inflight.size;
-      const due = free > 0 ? await this.o.outbox.due(this.now(), free, this.inflight) : [];
-      for (const d of due) {
-        this.inflight.add(d.row.id);
-        void this.deliver(d.row.id, d.row.attempts, d.record).then((outcome) => this.record(outcome));
+      const freeBatches = this.o.concurrency - this.batchesInFlight;
+      const due = freeBatches > 0 ? await this.o.outbox.due(this.now(), freeBatches * this.o.batchSize, this.inflight) : [];
+      for (let i = 0; i < due.length; i += this.o.batchSize) {
+        const batch = due.slice(i, i + this.o.batchSize);
+        for (const d of batch) this.inflight.add(d.row.id);
+        this.batchesInFlight++;
+        void this.deliverBatch(batch.map((d) => ({ id: d.row.id, attempts: d.row.attempts, record: d.record })))
+          .then((outcomes) => { this.batchesInFlight--; for (const o of outcomes) this.record(o); });
       }
       if (due.length === 0) await this.sleep(this.inflight.size > 0 ? 50 : 250);
-      else if (this.inflight.size >= this.o.concurrency) await this.sleep(20);
+      else if (this.batchesInFlight >= this.o.concurrency) await this.sleep(20);
     }
   }
 
-  private async deliver(id: number, attempts: number, record: Parameters<typeof sealRecord>[0]): Promise<Outcome> {
-    const retry = (error: string): Outcome => ({ id, retry: { error, nextAt: new Date(this.now().getTime() + retryDelayMs(attempts + 1, this.o.retry)) } });
-    try {
-      const sealed = await sealRecord(record, this.o.hubKeys.privateKey, this.dcKeys!.encryption as Parameters<typeof sealRecord>[2]);
-      const token = await hubToken(this.o.hubId, this.o.hubKeys.privateKey);
-      const r = await this.request('POST', '/v1/records', {
-        authorization: `Bearer ${token}`, 'idempotency-key': record.recordId, 'content-type': 'application/jose',
-      }, sealed);
-      const v = judgeResponse(r.status, r.body);
+  /** One sealed packet for many records; each record gets its own verdict. */
+  private async deliverBatch(items: { id: number; attempts: number; record: DcRecord }[]): Promise<Outcome[]> {
+    const verdictOf = (v: DeliveryVerdict, item: { id: number; attempts: number; record: DcRecord }): Outcome => {
       switch (v.kind) {
-        case 'delivered': return { id, delivered: { receiptId: v.receiptId, at: this.now() } };
+        case 'delivered': return { id: item.id, delivered: { receiptId: v.receiptId, at: this.now() } };
         case 'dead':
-          this.o.log.warn('DC refused a record; dead-lettered', { recordId: record.recordId, reason: v.reason });
-          return { id, dead: v.reason };
+          this.o.log.warn('DC refused a record; dead-lettered', { recordId: item.record.recordId, reason: v.reason });
+          return { id: item.id, dead: v.reason };
         case 'reregister':
           this.registered = false;
-          return retry(v.reason);
-        case 'retry': return retry(v.reason);
+          return { id: item.id, retry: { error: v.reason, nextAt: new Date(this.now().getTime() + retryDelayMs(item.attempts + 1, this.o.retry)) } };
+        case 'retry':
+          return { id: item.id, retry: { error: v.reason, nextAt: new Date(this.now().getTime() + retryDelayMs(item.attempts + 1, this.o.retry)) } };
       }
+    };
+    try {
+      const batchId = randomUUID();
+      const sealed = await sealBatch({ batchId, hubId: this.o.hubId, records: items.map((i) => i.record) },
+        this.o.hubKeys.privateKey, this.dcKeys!.encryption as Parameters<typeof sealBatch>[2]);
+      const token = await hubToken(this.o.hubId, this.o.hubKeys.privateKey);
+      const r = await this.request('POST', '/v1/record-batches', {
+        authorization: `Bearer ${token}`, 'idempotency-key': batchId, 'content-type': 'application/jose',
+      }, sealed);
+      const verdicts = judgeBatchResponse(r.status, r.body, items.map((i) => i.record.recordId));
+      return items.map((i) => verdictOf(verdicts.get(i.record.recordId)!, i));
     } catch (e) {
-      return retry(e instanceof DcTransportError ? `${e.code}: ${e.message}` : (e as Error).message);
+      const reason = e instanceof DcTransportError ? `${e.code}: ${e.message}` : (e as Error).message;
+      return items.map((i) => verdictOf({ kind: 'retry', reason }, i));
     }
   }
 

@@ -26,6 +26,17 @@ export async function sealRecord(record: DcRecord, hubKey: CryptoKey, dcEncrypti
     .encrypt(dcKey);
 }
 
+/** Many records under one signature and one encryption (docs/DC-PROTOCOL.md, record batches). */
+export async function sealBatch(batch: { batchId: string; hubId: string; records: DcRecord[] }, hubKey: CryptoKey, dcEncryptionJwk: JWK & { kid: string }): Promise<string> {
+  const jws = await new CompactSign(enc.encode(JSON.stringify(batch)))
+    .setProtectedHeader({ alg: 'ES256', kid: batch.hubId })
+    .sign(hubKey);
+  const dcKey = await importJWK({ ...dcEncryptionJwk, alg: 'ECDH-ES+A256KW' }, 'ECDH-ES+A256KW');
+  return new CompactEncrypt(enc.encode(jws))
+    .setProtectedHeader({ alg: 'ECDH-ES+A256KW', enc: 'A256GCM', kid: dcEncryptionJwk.kid, cty: 'JWT' })
+    .encrypt(dcKey);
+}
+
 export async function hubToken(hubId: string, hubKey: CryptoKey): Promise<string> {
   return new SignJWT({})
     .setProtectedHeader({ alg: 'ES256', kid: hubId })

@@ -131,14 +131,54 @@ export function createReferenceDcApp(d: DcAppDeps): Hono {
     const key = c.req.header('idempotency-key');
     if (!key || !/^[0-9a-f-]{36}$/i.test(key)) return err(c, 400, 'BAD_PACKET', 'Idempotency-Key must be the record id (a uuid)');
 
-    const prior = await d.db.get<{ receipt_id: string; hub_id: string }>('SELECT receipt_id, hub_id FROM records WHERE record_id = ?', [key]);
-    if (prior) {
-      if (prior.hub_id !== hubId) return err(c, 409, 'KEY_MISMATCH', 'that record id belongs to another hub');
-      await d.db.run(`INSERT INTO counters (name, value) VALUES ('duplicate_deliveries', 1) ON CONFLICT (name) DO UPDATE SET value = value + 1`);
-      return c.json({ receiptId: prior.receipt_id, duplicate: true }, 200);
+    const opened = await openPacket(c, hubId, await c.req.text());
+    if (opened instanceof Response) return opened;
+    const [out] = await storeRecords(hubId, [{ key, raw: opened }]);
+    if (out!.error) return err(c, out!.error.status, out!.error.code, out!.error.message);
+    if (out!.duplicate) return c.json({ receiptId: out!.receiptId, duplicate: true }, 200);
+    if (d.faults.take('timeoutAfterStore')) {
+      // stored, but the answer never comes: the hub times out and must send again
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, 120_000);
+        c.req.raw.signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); });
+      });
+      return err(c, 503, 'INJECTED', 'injected fault: answer withheld');
     }
+    return c.json({ receiptId: out!.receiptId, duplicate: false }, 201);
+  });
 
-    const sealed = await c.req.text();
+  const BatchSchema = z.object({ batchId: z.string().uuid(), hubId: z.string(), records: z.array(z.unknown()).min(1).max(200) });
+
+  /** Many records in one sealed packet: one decryption and one signature for all; each record
+   *  keeps its own idempotency (its recordId) and gets its own result. */
+  app.post('/v1/record-batches', async (c) => {
+    if (d.faults.slowMs) await new Promise((r) => setTimeout(r, d.faults.slowMs));
+    if (d.faults.take('error500')) return err(c, 500, 'INJECTED', 'injected fault: 500');
+    const hubId = await authHub(c);
+    if (typeof hubId !== 'string') return hubId;
+    const key = c.req.header('idempotency-key');
+    const opened = await openPacket(c, hubId, await c.req.text());
+    if (opened instanceof Response) return opened;
+    const batch = BatchSchema.safeParse(opened);
+    if (!batch.success) return err(c, 400, 'INVALID_RECORD', `batch: ${batch.error.issues[0]!.path.join('.')}: ${batch.error.issues[0]!.message}`);
+    if (batch.data.batchId !== key) return err(c, 400, 'KEY_MISMATCH', 'Idempotency-Key differs from the batch id');
+    if (batch.data.hubId !== hubId) return err(c, 400, 'INVALID_RECORD', 'hubId: differs from the signing hub');
+    const items = batch.data.records.map((raw) => ({ key: (raw as { recordId?: unknown })?.recordId as string, raw }));
+    const results = await storeRecords(hubId, items);
+    if (d.faults.take('timeoutAfterStore')) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, 120_000);
+        c.req.raw.signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); });
+      });
+      return err(c, 503, 'INJECTED', 'injected fault: answer withheld');
+    }
+    return c.json({ results: results.map((r, i) => (r.error
+      ? { recordId: items[i]!.key ?? null, error: { code: r.error.code, message: r.error.message } }
+      : { recordId: items[i]!.key, receiptId: r.receiptId, duplicate: r.duplicate })) });
+  });
+
+  /** decrypts the JWE and verifies the hub's JWS; the answer on failure */
+  async function openPacket(c: Context, hubId: string, sealed: string): Promise<unknown | Response> {
     let jws: string;
     try {
       const { plaintext } = await compactDecrypt(sealed, d.keys.encryption.privateKey);
@@ -154,37 +194,49 @@ export function createReferenceDcApp(d: DcAppDeps): Hono {
     } catch (e) {
       return err(c, 400, 'BAD_SIGNATURE', `the hub's signature does not verify: ${(e as Error).message}`);
     }
-    let json: unknown;
-    try { json = JSON.parse(new TextDecoder().decode(payload)); } catch { return err(c, 400, 'INVALID_RECORD', 'the record is not JSON'); }
-    const rec = RecordSchema.safeParse(json);
-    if (!rec.success) {
-      const i = rec.error.issues[0]!;
-      return err(c, 400, 'INVALID_RECORD', `${i.path.join('.') || 'record'}: ${i.message}`);
-    }
-    if (rec.data.recordId !== key) return err(c, 400, 'KEY_MISMATCH', 'Idempotency-Key differs from the record id');
-    if (rec.data.hubId !== hubId) return err(c, 400, 'INVALID_RECORD', 'hubId: differs from the signing hub');
+    try { return JSON.parse(new TextDecoder().decode(payload)) as unknown; } catch { return err(c, 400, 'INVALID_RECORD', 'the record is not JSON'); }
+  }
 
-    const receiptId = randomUUID();
+  type Stored = { receiptId: string; duplicate: boolean; error?: undefined } | { error: { status: 400 | 409; code: string; message: string }; receiptId?: undefined; duplicate?: undefined };
+
+  /** validates and stores records (and their 1:N jobs) in one transaction; repeats are recognised */
+  async function storeRecords(hubId: string, items: { key: string | undefined; raw: unknown }[]): Promise<Stored[]> {
     const now = Date.now();
-    // the record and its effect in one transaction: a crash never stores one without the other
-    await d.db.transaction(async (q) => {
-      await q.run('INSERT INTO records (record_id, hub_id, case_ref, seq, kind, receipt_id, received_at, body_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-        [key, hubId, rec.data.caseRef, rec.data.seq, rec.data.kind, receiptId, new Date(now).toISOString(), JSON.stringify(rec.data.body)]);
-      if (rec.data.kind === 'enrolment') {
-        await q.run('INSERT INTO jobs (record_id, due_at) VALUES (?, ?)', [key, new Date(now + d.resultDelayMs).toISOString()]);
+    let duplicates = 0;
+    const out = await d.db.transaction(async (q) => {
+      const results: Stored[] = [];
+      for (const { key, raw } of items) {
+        if (!key || !/^[0-9a-f-]{36}$/i.test(key)) { results.push({ error: { status: 400, code: 'BAD_PACKET', message: 'the record id (Idempotency-Key) must be a uuid' } }); continue; }
+        const prior = await q.get<{ receipt_id: string; hub_id: string }>('SELECT receipt_id, hub_id FROM records WHERE record_id = ?', [key]);
+        if (prior) {
+          if (prior.hub_id !== hubId) { results.push({ error: { status: 409, code: 'KEY_MISMATCH', message: 'that record id belongs to another hub' } }); continue; }
+          duplicates++;
+          results.push({ receiptId: prior.receipt_id, duplicate: true });
+          continue;
+        }
+        const rec = RecordSchema.safeParse(raw);
+        if (!rec.success) {
+          const i = rec.error.issues[0]!;
+          results.push({ error: { status: 400, code: 'INVALID_RECORD', message: `${i.path.join('.') || 'record'}: ${i.message}` } });
+          continue;
+        }
+        if (rec.data.recordId !== key) { results.push({ error: { status: 400, code: 'KEY_MISMATCH', message: 'Idempotency-Key differs from the record id' } }); continue; }
+        if (rec.data.hubId !== hubId) { results.push({ error: { status: 400, code: 'INVALID_RECORD', message: 'hubId: differs from the signing hub' } }); continue; }
+        const receiptId = randomUUID();
+        // the record and its effect in one transaction: a crash never stores one without the other
+        await q.run('INSERT INTO records (record_id, hub_id, case_ref, seq, kind, receipt_id, received_at, body_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+          [key, hubId, rec.data.caseRef, rec.data.seq, rec.data.kind, receiptId, new Date(now).toISOString(), JSON.stringify(rec.data.body)]);
+        if (rec.data.kind === 'enrolment') {
+          await q.run('INSERT INTO jobs (record_id, due_at) VALUES (?, ?)', [key, new Date(now + d.resultDelayMs).toISOString()]);
+        }
+        results.push({ receiptId, duplicate: false });
       }
+      if (duplicates) await q.run(`INSERT INTO counters (name, value) VALUES ('duplicate_deliveries', ?) ON CONFLICT (name) DO UPDATE SET value = value + excluded.value`, [duplicates]);
+      return results;
     });
-    d.onStored();
-    if (d.faults.take('timeoutAfterStore')) {
-      // stored, but the answer never comes: the hub times out and must send again
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, 120_000);
-        c.req.raw.signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); });
-      });
-      return err(c, 503, 'INJECTED', 'injected fault: answer withheld');
-    }
-    return c.json({ receiptId, duplicate: false }, 201);
-  });
+    if (out.some((r) => !r.error && !r.duplicate)) d.onStored();
+    return out;
+  }
 
   app.get('/v1/notifications', async (c) => {
     const hubId = await authHub(c);

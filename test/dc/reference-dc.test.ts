@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { CompactEncrypt, CompactSign, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import { startReferenceDc, type ReferenceDc } from '../../hub/reference-dc/index.ts';
 import { DcHttpClient, DcTransportError } from '../../hub/dc/https-client.ts';
-import { hubToken, sealRecord, type DcRecord } from '../../hub/dc/packet.ts';
+import { hubToken, sealBatch, sealRecord, type DcRecord } from '../../hub/dc/packet.ts';
 import { isoTemplate, waitFor } from '../support/dc.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ref-dc-'));
@@ -100,6 +100,23 @@ test('refusals name the problem: not a packet, a bad signature, a key mismatch, 
   const r = await client.send('POST', '/v1/records', { authorization: `Bearer ${await hubToken('hub-nobody', stranger)}`, 'idempotency-key': rec.recordId }, 'x');
   assert.is(r.status, 401);
   assert.is(code(r), 'UNKNOWN_HUB');
+});
+
+test('a batch: each record stored once with its own result; a bad record refuses only itself', async () => {
+  const good = enrolment(['DB2_B', '104_1']);
+  const bad = { ...enrolment(['DB2_B', '105_1']), body: { nik: '1' } };
+  const known = enrolment(['DB2_B', '101_1']);
+  await post(await sealRecord(known, hubKey, dcEnc), known.recordId);
+  const batchId = randomUUID();
+  const packet = await sealBatch({ batchId, hubId: HUB, records: [good, bad as DcRecord, known] }, hubKey, dcEnc);
+  const r = await client.send('POST', '/v1/record-batches', { authorization: `Bearer ${await hubToken(HUB, hubKey)}`, 'idempotency-key': batchId, 'content-type': 'application/jose' }, packet);
+  assert.is(r.status, 200);
+  const [a, b, c] = (r.body as any).results;
+  assert.is(a.duplicate, false);
+  assert.is(b.error.code, 'INVALID_RECORD');
+  assert.is(c.duplicate, true, 'already stored by the single post');
+  const wrongKey = await client.send('POST', '/v1/record-batches', { authorization: `Bearer ${await hubToken(HUB, hubKey)}`, 'idempotency-key': randomUUID() }, packet);
+  assert.is((wrongKey.body as any).error.code, 'KEY_MISMATCH');
 });
 
 test('1:N: another impression of a gallery identity is a duplicate naming it; a new finger is single and joins the gallery', async () => {
