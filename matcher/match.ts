@@ -24,6 +24,8 @@ const D_TOL_ABS = 4;
 const D_TOL_REL = 0.05;
 const A_TOL = 0.3;
 const ROT_TOL = 0.4; // max deviation of a pair's rotation from the root's
+/** weight of an agreeing edge whose minutiae types differ (ending vs bifurcation; 'other' agrees with all) */
+const TYPE_W = 0.8;
 
 export interface CompactTemplate {
   n: number;
@@ -246,7 +248,7 @@ export function compareCompact(p: PreparedProbe, c: CompactTemplate, detail?: Ma
   for (let r = 0; r < nr; r++) {
     const k = roots[r]!;
     const res = grow(p, c, (k / nc) | 0, k % nc);
-    const pairs = res >> 16, support = res & 0xffff;
+    const pairs = res >> 16, support = (res & 0xffff) / 8;
     const s = scoreOf(pairs, support, np, nc);
     if (s > best) { best = s; bestPairs = pairs; bestSupport = support; bestRoot = k; }
   }
@@ -301,7 +303,11 @@ function scoreOf(pairs: number, support: number, np: number, nc: number): number
   return (support * support) / Math.sqrt(np * nc);
 }
 
-/** Grows a pairing from root (pi, ci); returns pairs<<16 | supporting edges. */
+function sameType(a: number, b: number): boolean {
+  return a === b || a === 0 || b === 0;
+}
+
+/** Grows a pairing from root (pi, ci); returns pairs<<16 | 8 x weighted supporting edges. */
 function grow(p: CompactTemplate, c: CompactTemplate, pi0: number, ci0: number): number {
   const p2c = S.p2c, c2p = S.c2p, pp = S.pairsP, pc = S.pairsC;
   const rot = adiff(c.a[ci0]!, p.a[pi0]!);
@@ -333,15 +339,15 @@ function grow(p: CompactTemplate, c: CompactTemplate, pi0: number, ci0: number):
       }
       if (bestC < 0) continue;
       const cur = p2c[pj]!;
-      if (cur === bestC) { support++; continue; }
+      if (cur === bestC) { support += (sameType(p.t[pj]!, c.t[bestC]!) && sameType(p.t[pi]!, c.t[ci]!) ? 1 : TYPE_W); continue; }
       if (cur >= 0 || c2p[bestC]! >= 0) continue;
       if (Math.abs(adiff(adiff(c.a[bestC]!, p.a[pj]!), rot)) > ROT_TOL) continue;
       p2c[pj] = bestC; c2p[bestC] = pj; pp[np] = pj; pc[np] = bestC; np++;
-      support++;
+      support += (sameType(p.t[pj]!, c.t[bestC]!) && sameType(p.t[pi]!, c.t[ci]!) ? 1 : TYPE_W);
     }
   }
   for (let i = 0; i < np; i++) { p2c[pp[i]!] = -1; c2p[pc[i]!] = -1; }
-  return (np << 16) | Math.min(support, 0xffff);
+  return (np << 16) | Math.min(Math.round(support * 8), 0xffff);
 }
 
 /** 1:1 comparison of two templates (prepares both; prepare once with prepareProbe for many comparisons). */
