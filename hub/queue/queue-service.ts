@@ -46,6 +46,16 @@ export interface Actor { userId: string | null; counterId: string | null }
 export class QueueService extends EventEmitter<QueueEvents> {
   private services: Service[] = [];
   private counters: Counter[] = [];
+  /**
+   * Today's tickets still in the queue or at a counter, and the latest calls: a projection of the
+   * store kept after each commit (the hub is the only writer), so live screens are rendered
+   * without a database round trip. Reloaded from the store at start and when the day changes.
+   */
+  private live = new Map<string, Ticket>();
+  private lastCalls: DisplayCall[] = [];
+  private liveDay = '';
+  /** the day whose stale tickets were last expired; the sweep runs once a day */
+  private expiredThrough = '';
 
   constructor(
     private readonly db: Database,
@@ -126,7 +136,9 @@ export class QueueService extends EventEmitter<QueueEvents> {
       }
       return (await q.get<TicketRow>(`SELECT ${TICKET_COLS} FROM tickets WHERE id = ?`, [id]))!;
     });
-    const ticket = toTicket(row);
+    this.expiredThrough = day;
+    await this.ensureLive(day);
+    const ticket = this.project(row);
     // screens learn of the ticket as soon as it is committed, before the estimate is worked out
     if (!replayed) this.emit('changed', { day });
     const { peopleAhead, estimatedWaitMinutes } = await this.estimateFor(ticket, activeCounterIds);
@@ -151,11 +163,43 @@ export class QueueService extends EventEmitter<QueueEvents> {
 
   /** Waiting tickets of earlier days are closed as expired when a new day starts. */
   private async expireOldDays(q: Queryable, today: string): Promise<void> {
+    if (this.expiredThrough === today) return;
     const stale = await q.all<{ id: string }>(`SELECT id FROM tickets WHERE day < ? AND status IN ('waiting','called','serving')`, [today]);
     for (const s of stale) {
       await q.run(`UPDATE tickets SET status = 'expired' WHERE id = ?`, [s.id]);
       await this.event(q, s.id, 'expired', this.now(), null, null, {});
     }
+    // this.expiredThrough is set by the caller once its transaction committed: a rolled-back
+    // sweep must run again
+  }
+
+  /** Loads the projection for `day` from the store (at start, and on a new day). */
+  private async ensureLive(day: string): Promise<void> {
+    if (this.liveDay === day) return;
+    const rows = await this.db.all<TicketRow>(
+      `SELECT ${TICKET_COLS} FROM tickets WHERE day = ? AND status IN ('waiting','called','serving') ORDER BY issued_at`, [day]);
+    const calls = await this.db.all<{ label: string; counter_id: string; at: string; type: string }>(
+      `SELECT t.label, e.counter_id, e.at, e.type FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id
+       WHERE t.day = ? AND e.type IN ('called','recalled') ORDER BY e.id DESC LIMIT 10`, [day]);
+    this.live = new Map(rows.map((r) => [r.id, toTicket(r)]));
+    this.lastCalls = calls.map((c) => ({ label: c.label, counterId: c.counter_id, counterName: this.counterName(c.counter_id), at: c.at, recall: c.type === 'recalled' }));
+    this.liveDay = day;
+  }
+
+  /** Applies a committed ticket row to the projection. */
+  private project(row: TicketRow): Ticket {
+    const t = toTicket(row);
+    if (row.day !== this.liveDay) return t;
+    if (t.status === 'waiting' || t.status === 'called' || t.status === 'serving') this.live.set(t.id, t); else this.live.delete(t.id);
+    return t;
+  }
+
+  private projectCall(call: DisplayCall): void {
+    this.lastCalls = [call, ...this.lastCalls].slice(0, 10);
+  }
+
+  private counterName(id: string): string {
+    return this.counters.find((c) => c.id === id)?.name ?? id;
   }
 
   private async event(q: Queryable, ticketId: string, type: string, at: Date, counterId: string | null, userId: string | null, data: Record<string, unknown>) {
@@ -183,8 +227,12 @@ export class QueueService extends EventEmitter<QueueEvents> {
       await this.event(q, next.id, 'called', at, counterId, actor.userId, {});
       return (await q.get<TicketRow>(`SELECT ${TICKET_COLS} FROM tickets WHERE id = ?`, [next.id]))!;
     });
-    const t = toTicket(row);
-    this.emit('call', { label: t.label, counterId, counterName: counter.name, at: at.toISOString(), recall: false });
+    this.expiredThrough = day;
+    await this.ensureLive(day);
+    const t = this.project(row);
+    const call = { label: t.label, counterId, counterName: counter.name, at: at.toISOString(), recall: false };
+    this.projectCall(call);
+    this.emit('call', call);
     this.emit('changed', { day });
     return t;
   }
@@ -203,8 +251,10 @@ export class QueueService extends EventEmitter<QueueEvents> {
         at, t.counterId ?? actor.counterId, actor.userId, data);
       return (await q.get<TicketRow>(`SELECT ${TICKET_COLS} FROM tickets WHERE id = ?`, [ticketId]))!;
     });
+    await this.ensureLive(this.today());
+    const t = this.project(row);
     this.emit('changed', { day: row.day });
-    return toTicket(row);
+    return t;
   }
 
   async recall(ticketId: string, actor: Actor): Promise<Ticket> {
@@ -213,7 +263,9 @@ export class QueueService extends EventEmitter<QueueEvents> {
       return { recall: t.recallCount + 1 };
     });
     const counter = this.counter(t.counterId!);
-    this.emit('call', { label: t.label, counterId: counter.id, counterName: counter.name, at: this.now().toISOString(), recall: true });
+    const call = { label: t.label, counterId: counter.id, counterName: counter.name, at: this.now().toISOString(), recall: true };
+    this.projectCall(call);
+    this.emit('call', call);
     return t;
   }
 
@@ -264,16 +316,15 @@ export class QueueService extends EventEmitter<QueueEvents> {
     return (await this.db.all<TicketRow>(`SELECT ${TICKET_COLS} FROM tickets WHERE day = ? ORDER BY issued_at`, [day])).map(toTicket);
   }
 
-  /** Tickets of the day still in the queue or at a counter: what live screens need. */
-  private async liveTickets(day: string): Promise<Ticket[]> {
-    return (await this.db.all<TicketRow>(
-      `SELECT ${TICKET_COLS} FROM tickets WHERE day = ? AND status IN ('waiting','called','serving') ORDER BY issued_at`, [day])).map(toTicket);
+  private liveSorted(): Ticket[] {
+    return [...this.live.values()].sort((a, b) => a.issuedAt.localeCompare(b.issuedAt) || a.label.localeCompare(b.label));
   }
 
   /** Operators' view: counters with their current ticket and the waiting list in call order. */
   async state() {
     const day = this.today();
-    const tickets = await this.liveTickets(day);
+    await this.ensureLive(day);
+    const tickets = this.liveSorted();
     const counters = this.counters.map((c) => ({
       ...c,
       current: tickets.find((t) => t.counterId === c.id && (t.status === 'called' || t.status === 'serving')) ?? null,
@@ -285,24 +336,18 @@ export class QueueService extends EventEmitter<QueueEvents> {
   /** What the waiting room sees: labels and counters only, never personal data. */
   async displayState() {
     const day = this.today();
-    const calls = await this.db.all<{ label: string; counter_id: string; at: string; type: string }>(
-      `SELECT t.label, e.counter_id, e.at, e.type FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id
-       WHERE t.day = ? AND e.type IN ('called','recalled') ORDER BY e.id DESC LIMIT 10`, [day]);
-    const atCounters = await this.db.all<{ label: string; counter_id: string; called_at: string | null; issued_at: string }>(
-      `SELECT label, counter_id, called_at, issued_at FROM tickets WHERE day = ? AND status IN ('called','serving')`, [day]);
-    const counts = await this.db.all<{ service_code: string; n: number }>(
-      `SELECT service_code, COUNT(*) AS n FROM tickets WHERE day = ? AND status = 'waiting' GROUP BY service_code`, [day]);
-    const nameOf = (id: string) => this.counters.find((c) => c.id === id)?.name ?? id;
-    const lastCalls: DisplayCall[] = calls.map((c) => ({ label: c.label, counterId: c.counter_id, counterName: nameOf(c.counter_id), at: c.at, recall: c.type === 'recalled' }));
+    await this.ensureLive(day);
+    const tickets = [...this.live.values()];
     return {
       day,
       counters: this.counters.map((c) => {
-        const cur = atCounters.find((t) => t.counter_id === c.id);
-        const call = cur ? lastCalls.find((l) => l.label === cur.label && l.counterId === c.id) ?? { label: cur.label, counterId: c.id, counterName: c.name, at: cur.called_at ?? cur.issued_at, recall: false } : null;
+        const cur = tickets.find((t) => t.counterId === c.id && (t.status === 'called' || t.status === 'serving'));
+        const call = cur ? this.lastCalls.find((l) => l.label === cur.label && l.counterId === c.id)
+          ?? { label: cur.label, counterId: c.id, counterName: c.name, at: cur.calledAt ?? cur.issuedAt, recall: false } : null;
         return { id: c.id, name: c.name, current: call };
       }),
-      lastCalls,
-      waiting: this.services.map((s) => ({ serviceCode: s.code, prefix: s.prefix, nameId: s.nameId, count: counts.find((x) => x.service_code === s.code)?.n ?? 0 })),
+      lastCalls: this.lastCalls,
+      waiting: this.services.map((s) => ({ serviceCode: s.code, prefix: s.prefix, nameId: s.nameId, count: tickets.filter((t) => t.status === 'waiting' && t.serviceCode === s.code).length })),
     };
   }
 

@@ -45,6 +45,17 @@ test('numbers restart at 001 on a new day, and yesterday\'s waiting tickets expi
   await db.close();
 });
 
+test('an empty call at the start of a day does not skip expiring yesterday\'s tickets', async () => {
+  const clock = { now: Date.parse('2026-11-25T10:00:00Z') };
+  const { db, q } = await openStore(clock);
+  const old = await q.issue({ serviceCode: 'B', nik: nik(5), priority: 'none' }, []);
+  clock.now = Date.parse('2026-11-26T02:00:00Z');
+  try { await q.callNext('loket-1', { userId: null, counterId: 'loket-1' }); assert.unreachable(); } catch (e) { assert.is((e as { code: string }).code, 'QUEUE_EMPTY'); }
+  await q.issue({ serviceCode: 'A', nik: nik(6), priority: 'none' }, []);
+  assert.is((await q.ticket(old.ticket.id)).status, 'expired');
+  await db.close();
+});
+
 test('the NIK is stored encrypted, never in clear', async () => {
   const clock = { now: Date.now() };
   const { db, q } = await openStore(clock);
