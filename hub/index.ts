@@ -183,6 +183,7 @@ export async function startHub(opts: StartOptions = {}): Promise<RunningHub> {
       operator: `${url}/operator/`,
       supervisor: `${url}/supervisor/`,
       display: `${url}/display/${demo ? `?token=${demo.displayToken}` : ''}`,
+      sim: demo ? `${url}/sim/` : '',
     };
 
     let closed = false;

@@ -14,6 +14,7 @@ try {
     `  Health                  ${hub.url}/api/health`,
   ];
   if (hub.demo) {
+    lines.push(`  Simulator panel         ${hub.screens.sim}`);
     lines.push('', `  Operator sign-in        ${hub.demo.operator.username} / PIN ${hub.demo.operator.pin}`,
       `  Supervisor sign-in      ${hub.demo.supervisor.username} / PIN ${hub.demo.supervisor.pin}`,
       `  (demo credentials are kept in ${hub.config.dataDir}/demo-credentials.json)`);

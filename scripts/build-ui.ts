@@ -16,7 +16,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 export interface ScreenSpec {
   /** folder under dist/ui and URL path the hub serves it at */
-  name: 'kiosk' | 'operator' | 'supervisor' | 'display';
+  name: 'kiosk' | 'operator' | 'supervisor' | 'display' | 'sim';
   entry: string;
   html: string;
   /** folders copied beside the bundle as they are (name inside the screen folder -> source) */
@@ -27,6 +27,8 @@ export const screens: ScreenSpec[] = [
   { name: 'kiosk', entry: 'kiosk-ui/kiosk/main.tsx', html: 'kiosk-ui/kiosk/index.html' },
   { name: 'operator', entry: 'kiosk-ui/operator/main.tsx', html: 'kiosk-ui/operator/index.html' },
   { name: 'supervisor', entry: 'kiosk-ui/supervisor/main.tsx', html: 'kiosk-ui/supervisor/index.html' },
+  /** the simulator panel (demo mode only: in production its API answers 404 and the page says so) */
+  { name: 'sim', entry: 'kiosk-ui/sim/main.tsx', html: 'kiosk-ui/sim/index.html' },
   {
     name: 'display',
     entry: 'queue-display/main.ts',

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { rawRequest } from './api.ts';
+import { FINGER_PROMPT_TEXT, fingerprintLoginFaultText } from './fingerprint.ts';
 import type { LoginAnswer } from './schemas.ts';
-import { login } from './session.ts';
+import { login, loginWithFingerprint } from './session.ts';
 import { loginFaultText, waitText } from './staff.ts';
 
 export interface LoginProps {
@@ -13,10 +14,15 @@ export interface LoginProps {
   onSignedIn: (a: LoginAnswer) => void;
 }
 
+/**
+ * Username and PIN, then for an operator with an enrolled finger the fingerprint step (SOP A2.g):
+ * the hub holds the request open while it waits for the finger, so the page only shows the prompt.
+ */
 export function Login({ title, notice, accept, onSignedIn }: LoginProps) {
   const [username, setUsername] = useState('');
   const [pin, setPin] = useState('');
   const [busy, setBusy] = useState(false);
+  const [fingerStep, setFingerStep] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [blockedUntil, setBlockedUntil] = useState(0);
   const [now, setNow] = useState(Date.now());
@@ -29,32 +35,66 @@ export function Login({ title, notice, accept, onSignedIn }: LoginProps) {
 
   const blockedFor = Math.max(0, Math.ceil((blockedUntil - now) / 1000));
 
+  const refuse = (text: string, fault?: { kind: string; status?: number; retryAfterSeconds?: number }) => {
+    setError(text);
+    if (fault?.kind === 'http' && fault.status === 429 && fault.retryAfterSeconds) {
+      setBlockedUntil(Date.now() + fault.retryAfterSeconds * 1000);
+      setNow(Date.now());
+    }
+    setPin('');
+  };
+
+  const finish = (a: LoginAnswer) => {
+    const refusal = accept?.(a) ?? null;
+    if (refusal) {
+      // do not leave the refused account's session open on the hub
+      void rawRequest({ method: 'POST', path: '/api/auth/logout', token: a.token, timeoutMs: 3000 });
+      refuse(refusal);
+      return;
+    }
+    onSignedIn(a);
+  };
+
   const submit = async (e: Event) => {
     e.preventDefault();
     if (busy || blockedFor > 0) return;
     setBusy(true);
     setError(null);
     const r = await login(username.trim(), pin);
-    setBusy(false);
     if (!r.ok) {
-      setError(loginFaultText(r.fault));
-      if (r.fault.kind === 'http' && r.fault.status === 429 && r.fault.retryAfterSeconds) {
-        setBlockedUntil(Date.now() + r.fault.retryAfterSeconds * 1000);
-        setNow(Date.now());
-      }
-      setPin('');
+      setBusy(false);
+      refuse(loginFaultText(r.fault), r.fault);
       return;
     }
-    const refusal = accept?.(r.value) ?? null;
-    if (refusal) {
-      // do not leave the refused account's session open on the hub
-      void rawRequest({ method: 'POST', path: '/api/auth/logout', token: r.value.token, timeoutMs: 3000 });
-      setError(refusal);
-      setPin('');
+    if (!('fingerprintRequired' in r.value)) {
+      setBusy(false);
+      finish(r.value);
       return;
     }
-    onSignedIn(r.value);
+    setFingerStep(true);
+    const f = await loginWithFingerprint(r.value.challenge);
+    setFingerStep(false);
+    setBusy(false);
+    if (!f.ok) {
+      refuse(fingerprintLoginFaultText(f.fault), f.fault);
+      return;
+    }
+    finish(f.value);
   };
+
+  if (fingerStep) {
+    return (
+      <main class="login">
+        <div class="card login-card finger-step" role="status" aria-live="polite" data-testid="fingerprint-step">
+          <h1>{title}</h1>
+          <FingerPictogram />
+          <p class="finger-prompt" data-testid="fingerprint-prompt">{FINGER_PROMPT_TEXT}</p>
+          <p class="finger-wait"><span class="spinner" aria-hidden="true" /> Menunggu jari Anda…</p>
+          <p class="muted small">Place your right index finger on the fingerprint scanner.</p>
+        </div>
+      </main>
+    );
+  }
 
   return (
     <main class="login">
@@ -75,5 +115,18 @@ export function Login({ title, notice, accept, onSignedIn }: LoginProps) {
         </button>
       </form>
     </main>
+  );
+}
+
+/** A hand's index finger above a scanner glass: drawn inline, no image files to load. */
+export function FingerPictogram() {
+  return (
+    <svg class="finger-pict" viewBox="0 0 120 120" width="120" height="120" aria-hidden="true">
+      <rect x="20" y="88" width="80" height="20" rx="6" fill="#0b4f8a" />
+      <rect x="32" y="92" width="56" height="8" rx="3" fill="#8fd3ff" />
+      <path d="M52 86 V30 a8 8 0 0 1 16 0 V86 Z" fill="#f1c9a5" stroke="#8a5a3c" stroke-width="3" />
+      <path d="M55 36 q5 -6 10 0 M55 44 q5 -6 10 0 M55 52 q5 -6 10 0" stroke="#8a5a3c" stroke-width="1.5" fill="none" />
+      <path d="M60 10 v10 M48 14 l5 7 M72 14 l-5 7" stroke="#f2a900" stroke-width="3" stroke-linecap="round" />
+    </svg>
   );
 }

@@ -123,3 +123,93 @@ export type DayStats = z.infer<typeof DayStatsSchema>;
 export const ErrorBodySchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), field: z.optional(z.string()), retryAfterSeconds: z.optional(z.number()) }),
 });
+
+/** The first sign-in step: a session, or (an enrolled operator) a challenge for the finger. */
+export const FingerprintChallengeSchema = z.object({
+  fingerprintRequired: z.literal(true),
+  challenge: z.string(),
+  expiresInSeconds: z.optional(z.number()),
+});
+export type FingerprintChallenge = z.infer<typeof FingerprintChallengeSchema>;
+export const LoginStepSchema = z.union([LoginAnswerSchema, FingerprintChallengeSchema]);
+export type LoginStep = z.infer<typeof LoginStepSchema>;
+
+export const OkSchema = z.object({ ok: z.literal(true) });
+
+export const FingerSchema = z.enum(['rightIndex', 'leftIndex']);
+export type Finger = z.infer<typeof FingerSchema>;
+export const CardVariantSchema = z.enum(['good', 'changedDg', 'badSignature', 'unknownCa', 'truncated']);
+export type CardVariant = z.infer<typeof CardVariantSchema>;
+
+export const SimResidentSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['resident', 'operator']),
+  fullName: z.string(),
+  nikMasked: z.string(),
+  fingers: z.object({ rightIndex: z.string(), leftIndex: z.string() }),
+});
+export type SimResident = z.infer<typeof SimResidentSchema>;
+
+export const SimStateSchema = z.object({
+  residents: z.array(SimResidentSchema),
+  devices: z.array(DeviceStateSchema),
+  scanner: z.object({ fingerOn: z.nullable(z.object({ residentId: z.string(), finger: z.string(), impression: z.optional(z.number()) })) }),
+  card: z.object({ inserted: z.nullable(z.object({ residentId: z.string(), variant: z.string() })) }),
+  printer: z.object({ paperOut: z.boolean(), offline: z.boolean() }),
+});
+export type SimState = z.infer<typeof SimStateSchema>;
+
+export const PrintedDocumentSchema = z.object({
+  id: z.union([z.number(), z.string()]),
+  lines: z.array(z.string()),
+  qrCodes: z.array(z.string()),
+  printedAt: z.string(),
+});
+export type PrintedDocument = z.infer<typeof PrintedDocumentSchema>;
+export const SimPrinterAnswerSchema = z.object({ documents: z.array(PrintedDocumentSchema) });
+
+export const StaffUserSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  role: z.string(),
+  fingerprintEnrolled: z.boolean(),
+});
+export type StaffUser = z.infer<typeof StaffUserSchema>;
+export const OperatorsAnswerSchema = z.object({ operators: z.array(StaffUserSchema) });
+export const EnrolAnswerSchema = z.object({ ok: z.literal(true), quality: z.number() });
+
+export const DeadLetterSchema = z.object({
+  recordId: z.string(),
+  caseId: z.nullable(z.string()),
+  kind: z.string(),
+  reason: z.nullable(z.string()),
+  attempts: z.number(),
+});
+export type DeadLetter = z.infer<typeof DeadLetterSchema>;
+export const DcStatusSchema = z.object({
+  configured: z.boolean(),
+  registered: z.boolean(),
+  reachable: z.boolean(),
+  lastContactAt: z.nullable(z.string()),
+  lastError: z.nullable(z.string()),
+  depth: z.number(),
+  oldestPendingAgeSeconds: z.nullable(z.number()),
+  inFlight: z.number(),
+  delivered: z.optional(z.number()),
+  lastDeliveryAt: z.nullable(z.string()),
+  deadLetters: z.array(DeadLetterSchema),
+});
+export type DcStatus = z.infer<typeof DcStatusSchema>;
+
+export const ClarificationSchema = z.object({
+  id: z.union([z.number(), z.string()]),
+  caseId: z.string(),
+  nikMasked: z.string(),
+  candidates: z.array(z.object({ identityId: z.string(), nikMasked: z.optional(z.string()), score: z.optional(z.number()) })),
+  createdAt: z.string(),
+});
+export type Clarification = z.infer<typeof ClarificationSchema>;
+export const ClarificationsAnswerSchema = z.object({ clarifications: z.array(ClarificationSchema) });
+export const ResolutionSchema = z.enum(['same_person', 'different_person', 'fraud_suspected']);
+export type Resolution = z.infer<typeof ResolutionSchema>;

@@ -4,7 +4,7 @@
  */
 import { useCallback, useMemo, useState } from 'preact/hooks';
 import { apiRequest, rawRequest, type ApiResult, type RequestOptions } from './api.ts';
-import { LoginAnswerSchema, type LoginAnswer } from './schemas.ts';
+import { LoginAnswerSchema, LoginStepSchema, type LoginAnswer } from './schemas.ts';
 import { SESSION_EXPIRED_TEXT, SIGNED_OUT_TEXT } from './staff.ts';
 import { readStored, writeStored } from './token.ts';
 
@@ -67,6 +67,12 @@ export function useSession(storageKey: string) {
   return useMemo(() => ({ session, endedBecause, begin, end, call, raw, logout }), [session, endedBecause, begin, end, call, raw, logout]);
 }
 
+/** Username and PIN: a session, or for an operator with an enrolled finger a challenge for the second step. */
 export async function login(username: string, pin: string) {
-  return apiRequest({ method: 'POST', path: '/api/auth/login', token: null, body: { username, pin }, schema: LoginAnswerSchema });
+  return apiRequest({ method: 'POST', path: '/api/auth/login', token: null, body: { username, pin }, schema: LoginStepSchema });
+}
+
+/** The second step: the hub waits for the finger on the counter's scanner (up to 30 s) and matches it. */
+export async function loginWithFingerprint(challenge: string) {
+  return apiRequest({ method: 'POST', path: '/api/auth/login/fingerprint', token: null, body: { challenge }, schema: LoginAnswerSchema, timeoutMs: 45_000 });
 }

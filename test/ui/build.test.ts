@@ -15,8 +15,8 @@ test('every screen gets its page, bundle and assets; building twice gives the sa
   const second = await buildUi({ outDir: out });
   assert.equal(second.screens, first.screens);
   const files = Object.fromEntries(first.screens.map((s) => [s.name, s.files]));
-  assert.equal(Object.keys(files).sort(), ['display', 'kiosk', 'operator', 'supervisor']);
-  for (const name of ['kiosk', 'operator', 'supervisor']) {
+  assert.equal(Object.keys(files).sort(), ['display', 'kiosk', 'operator', 'sim', 'supervisor']);
+  for (const name of ['kiosk', 'operator', 'supervisor', 'sim']) {
     for (const f of ['index.html', 'app.js', 'app.css']) assert.ok(files[name]!.includes(f), `${name}/${f}`);
   }
   assert.ok(files.display!.includes('app.js'));
@@ -24,7 +24,7 @@ test('every screen gets its page, bundle and assets; building twice gives the sa
 });
 
 test('pages load their assets by relative URLs (the hub serves each screen under /<screen>/)', () => {
-  for (const name of ['kiosk', 'operator', 'supervisor', 'display']) {
+  for (const name of ['kiosk', 'operator', 'supervisor', 'display', 'sim']) {
     const html = readFileSync(join(out, name, 'index.html'), 'utf8');
     const refs = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
     assert.ok(refs.length > 0, name);
