@@ -3,10 +3,19 @@ import { io } from 'socket.io-client';
 import { DeviceAlerts, DeviceList } from '../shared/Devices.tsx';
 import { formatMinutes, localDay } from '../shared/format.ts';
 import { Login } from '../shared/Login.tsx';
-import { DayStatsSchema, DevicesAnswerSchema, type DayStats, type DeviceState } from '../shared/schemas.ts';
+import {
+  ClarificationsAnswerSchema, DayStatsSchema, DcStatusSchema, DevicesAnswerSchema,
+  type Clarification, type DayStats, type DcStatus, type DeviceState,
+} from '../shared/schemas.ts';
 import { useSession } from '../shared/session.ts';
 import { actionFaultText, SESSION_EXPIRED_TEXT, SIGNED_OUT_TEXT } from '../shared/staff.ts';
-import { isOverStandard, SOP_STEPS, totals } from './logic.ts';
+import { ClarificationsTab } from './Clarifications.tsx';
+import { DataCenterTab } from './DataCenter.tsx';
+import { FingersTab } from './Fingers.tsx';
+import { dcHealth, isOverStandard, SOP_STEPS, totals } from './logic.ts';
+
+type Tab = 'stats' | 'fingers' | 'dc' | 'clarifications';
+const DC_POLL_MS = 5000;
 
 const SESSION_KEY = 'ktp.session.supervisor';
 
@@ -35,6 +44,27 @@ function Dashboard({ sess }: { sess: Sess }) {
   const [devices, setDevices] = useState<DeviceState[]>([]);
   const [online, setOnline] = useState(true);
   const [downloading, setDownloading] = useState(false);
+  const [tab, setTab] = useState<Tab>('stats');
+  const [guidance, setGuidance] = useState<string | null>(null);
+  const [dc, setDc] = useState<DcStatus | null>(null);
+  const [dcError, setDcError] = useState<string | null>(null);
+  const [clarifications, setClarifications] = useState<Clarification[] | null>(null);
+
+  // The DC link and the open clarifications are read every 5 s whatever the tab, so the tab labels
+  // can warn (red DC, a count of open cases) while the supervisor looks at something else.
+  const loadDc = useCallback(async () => {
+    const [d, c] = await Promise.all([
+      sess.call({ path: '/api/supervisor/dc', schema: DcStatusSchema }),
+      sess.call({ path: '/api/supervisor/clarifications', schema: ClarificationsAnswerSchema }),
+    ]);
+    if (d.ok) { setDc(d.value); setDcError(null); } else if (!(d.fault.kind === 'http' && d.fault.status === 401)) setDcError(actionFaultText(d.fault));
+    if (c.ok) setClarifications(c.value.clarifications);
+  }, [sess.call]);
+  useEffect(() => {
+    void loadDc();
+    const timer = setInterval(() => void loadDc(), DC_POLL_MS);
+    return () => clearInterval(timer);
+  }, [loadDc]);
 
   const load = useCallback(async (d: string) => {
     const r = await sess.call({ path: `/api/supervisor/stats?day=${encodeURIComponent(d)}`, schema: DayStatsSchema });
@@ -63,6 +93,10 @@ function Dashboard({ sess }: { sess: Sess }) {
     socket.on('devices:state', (raw: unknown) => {
       const p = DevicesAnswerSchema.safeParse(raw);
       if (p.success) setDevices(p.data.devices);
+    });
+    socket.on('fingerprint:event', (raw: unknown) => {
+      const ev = (raw as { event?: unknown } | null)?.event;
+      if (typeof ev === 'string') setGuidance(ev);
     });
     // The figures of the shown day are fetched again when the hub says they changed.
     socket.on('stats:changed', (raw: unknown) => {
@@ -107,7 +141,23 @@ function Dashboard({ sess }: { sess: Sess }) {
       </header>
       {!online && <p class="banner error" role="alert">Terputus dari server — menyambung ulang…</p>}
       <DeviceAlerts devices={devices} />
-      <main class="sup">
+      <nav class="tabs" role="tablist">
+        {([
+          ['stats', 'Statistik harian', null],
+          ['fingers', 'Sidik jari petugas', null],
+          ['dc', 'Pusat data (DC)', dc ? dcHealth(dc).tone : null],
+          ['clarifications', 'Klarifikasi data ganda', clarifications?.length ? String(clarifications.length) : null],
+        ] as const).map(([id, label, mark]) => (
+          <button type="button" role="tab" aria-selected={tab === id} class={tab === id ? 'tab on' : 'tab'} data-testid={`tab-${id}`} onClick={() => setTab(id)}>
+            {label}
+            {mark === 'ok' || mark === 'warn' || mark === 'error' ? <span class={`tab-dot ${mark}`} aria-hidden="true" /> : mark ? <span class="tab-count">{mark}</span> : null}
+          </button>
+        ))}
+      </nav>
+      {tab === 'fingers' && <main class="sup"><FingersTab sess={sess} guidance={guidance} onCaptureStart={() => setGuidance(null)} /></main>}
+      {tab === 'dc' && <main class="sup"><DataCenterTab sess={sess} dc={dc} error={dcError} reload={loadDc} /></main>}
+      {tab === 'clarifications' && <main class="sup"><ClarificationsTab sess={sess} items={clarifications} reload={loadDc} /></main>}
+      {tab === 'stats' && <main class="sup">
         <section class="card">
           <div class="toolbar">
             <label>
@@ -194,7 +244,7 @@ function Dashboard({ sess }: { sess: Sess }) {
           <h2>Perangkat</h2>
           <DeviceList devices={devices} />
         </section>
-      </main>
+      </main>}
     </div>
   );
 }

@@ -24,3 +24,36 @@ export function totals(rows: readonly ServiceStats[]) {
     overStandardCount: sum((r) => r.overStandardCount),
   };
 }
+
+export const RESOLUTIONS = [
+  { value: 'same_person', label: 'Orang yang sama', explain: 'Warga ini sudah pernah direkam; data lama dipakai.' },
+  { value: 'different_person', label: 'Orang berbeda', explain: 'Sidik jari mirip tetapi orangnya lain (sudah diperiksa).' },
+  { value: 'fraud_suspected', label: 'Dugaan pemalsuan', explain: 'Ada tanda identitas ganda yang disengaja: laporkan.' },
+] as const;
+
+/** How old the oldest unsent record is, in words ("2 jam 5 menit"); a dash when nothing waits. */
+export function ageText(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '—';
+  const s = Math.max(0, Math.floor(seconds));
+  if (s < 60) return `${s} detik`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} menit`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return m % 60 ? `${h} jam ${m % 60} menit` : `${h} jam`;
+  return `${Math.floor(h / 24)} hari`;
+}
+
+/** The DC link at a glance: green only when the hub reached the DC and is registered with it. */
+export function dcHealth(s: { configured: boolean; registered: boolean; reachable: boolean; deadLetters: readonly unknown[] }): { tone: 'ok' | 'warn' | 'error'; text: string } {
+  if (!s.configured) return { tone: 'warn', text: 'Pusat data belum diatur' };
+  if (!s.reachable) return { tone: 'error', text: 'Pusat data TIDAK terhubung' };
+  if (!s.registered) return { tone: 'warn', text: 'Terhubung, belum terdaftar' };
+  if (s.deadLetters.length > 0) return { tone: 'warn', text: `Terhubung — ${s.deadLetters.length} data gagal dikirim` };
+  return { tone: 'ok', text: 'Pusat data terhubung' };
+}
+
+/** A score for people who do not read matcher scores: the match figure with a word. */
+export function scoreText(score: number | undefined): string {
+  if (score === undefined) return '—';
+  return `${Math.round(score).toLocaleString('id-ID')}`;
+}
