@@ -9,6 +9,7 @@ import * as assert from 'uvu/assert';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { DEFAULT_TEST_RESIDENTS } from '../../hub/reference-dc/index.ts';
 import { buildUi } from '../../scripts/build-ui.ts';
@@ -92,6 +93,28 @@ test('the duplicate is listed with the candidate and resolved in the page', asyn
   await page.waitForSelector('[data-testid=clarifications-empty]');
   assert.match(await page.textContent('[data-testid=clarification-message]') ?? '', 'Orang yang sama');
   assert.equal(await openClarifications(), []);
+});
+
+test('a record the DC refuses shows in the dead-letter table and can be sent again', async () => {
+  // a record body the DC must refuse, as a bug would produce it, behind the valid case
+  const recordId = randomUUID();
+  await hub.context.db.transaction((q) => hub.context.outbox.enqueue(q, {
+    recordId, hubId: hub.config.dc.hubId, caseRef: caseId, kind: 'card_return', createdAt: new Date().toISOString(), body: { nik: 'x' },
+  }, new Date()));
+  await page.click('[data-testid=tab-dc]');
+  const row = page.locator(`[data-testid=dead-letters] tr[data-record="${recordId}"]`);
+  await row.waitFor({ timeout: 20_000 });
+  assert.match(await row.textContent() ?? '', 'INVALID_RECORD');
+  assert.match(await row.textContent() ?? '', caseId.slice(0, 8));
+  assert.is((await page.textContent('[data-testid=dc-reachable]'))?.trim(), 'Terhubung — 1 data gagal dikirim');
+  await shot(page, 'supervisor-dead-letter');
+  const before = await hub.context.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM audit_log WHERE action LIKE '%retry%'`);
+  await page.click(`[data-testid="retry-${recordId}"]`);
+  await page.waitForSelector('text=dikirim ulang');
+  const after = await hub.context.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM audit_log WHERE action LIKE '%retry%'`);
+  assert.is(after!.n - before!.n, 1, 'the retry is audited');
+  // the DC refuses it again: it comes back to the table
+  await row.waitFor({ timeout: 20_000 });
 });
 
 test('the supervisor records the operator\'s finger while the page says what to do', async () => {
