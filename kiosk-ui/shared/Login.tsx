@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { rawRequest } from './api.ts';
 import { FINGER_PROMPT_TEXT, fingerprintLoginFaultText } from './fingerprint.ts';
 import type { LoginAnswer } from './schemas.ts';
@@ -11,6 +11,8 @@ export interface LoginProps {
   notice?: string | null;
   /** refuses a role that may not use this page (the supervisor page for an operator) */
   accept?: (a: LoginAnswer) => string | null;
+  /** an extra line under the fingerprint prompt (the simulator panel says where the finger comes from) */
+  fingerHint?: string;
   onSignedIn: (a: LoginAnswer) => void;
 }
 
@@ -18,7 +20,7 @@ export interface LoginProps {
  * Username and PIN, then for an operator with an enrolled finger the fingerprint step (SOP A2.g):
  * the hub holds the request open while it waits for the finger, so the page only shows the prompt.
  */
-export function Login({ title, notice, accept, onSignedIn }: LoginProps) {
+export function Login({ title, notice, accept, fingerHint, onSignedIn }: LoginProps) {
   const [username, setUsername] = useState('');
   const [pin, setPin] = useState('');
   const [busy, setBusy] = useState(false);
@@ -26,6 +28,11 @@ export function Login({ title, notice, accept, onSignedIn }: LoginProps) {
   const [error, setError] = useState<string | null>(null);
   const [blockedUntil, setBlockedUntil] = useState(0);
   const [now, setNow] = useState(Date.now());
+  const pinInput = useRef<HTMLInputElement>(null);
+  // after a refusal the username stays: the retry starts at the PIN
+  useEffect(() => {
+    if (error && !fingerStep && username) pinInput.current?.focus();
+  }, [error, fingerStep]);
 
   useEffect(() => {
     if (blockedUntil <= Date.now()) return;
@@ -91,6 +98,7 @@ export function Login({ title, notice, accept, onSignedIn }: LoginProps) {
           <p class="finger-prompt" data-testid="fingerprint-prompt">{FINGER_PROMPT_TEXT}</p>
           <p class="finger-wait"><span class="spinner" aria-hidden="true" /> Menunggu jari Anda…</p>
           <p class="muted small">Place your right index finger on the fingerprint scanner.</p>
+          {fingerHint && <p class="banner warn small" data-testid="fingerprint-hint">{fingerHint}</p>}
         </div>
       </main>
     );
@@ -107,7 +115,7 @@ export function Login({ title, notice, accept, onSignedIn }: LoginProps) {
         </label>
         <label>
           PIN
-          <input name="pin" type="password" inputMode="numeric" autocomplete="current-password" value={pin} onInput={(e) => setPin(e.currentTarget.value)} required />
+          <input ref={pinInput} name="pin" type="password" inputMode="numeric" autocomplete="current-password" value={pin} onInput={(e) => setPin(e.currentTarget.value)} required />
         </label>
         {error && <p class="fault" role="alert" data-testid="login-error">{error}{blockedFor > 0 ? ` (sisa ${waitText(blockedFor)})` : ''}</p>}
         <button class="btn primary" type="submit" data-testid="login-submit" disabled={busy || blockedFor > 0}>

@@ -12,7 +12,7 @@ export function fingerprintLoginFaultText(f: ApiFault): string {
   if (f.kind !== 'http') return loginFaultText(f);
   switch (f.code) {
     case 'FINGERPRINT_MISMATCH':
-      return 'Sidik jari tidak cocok. Masukkan nama pengguna dan PIN lagi, lalu letakkan jari telunjuk kanan Anda sendiri.';
+      return 'Sidik jari tidak cocok. Coba lagi: masukkan PIN Anda, lalu letakkan jari telunjuk kanan Anda sendiri.';
     case 'CHALLENGE_EXPIRED':
       return 'Waktu masuk habis. Masukkan nama pengguna dan PIN lagi.';
     case 'SCANNER_OFFLINE':

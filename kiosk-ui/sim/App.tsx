@@ -12,10 +12,15 @@ import { CARD_VARIANTS, cardVariantLabel, FINGER_ID, limitStroke, normalisePoint
 
 const SESSION_KEY = 'ktp.session.sim';
 const POLL_MS = 2000;
+/**
+ * The panel is what places simulated fingers, so an account with an enrolled finger cannot put its
+ * own finger down from here before it is signed in: say how to get past that.
+ */
+const SIM_FINGER_HINT = 'Mode demo: letakkan jari dari panel simulator yang sudah masuk di jendela lain (orang uji petugas), atau masuk dengan akun tanpa sidik jari terekam.';
 
 export function SimApp() {
   const s = useSession(SESSION_KEY);
-  if (!s.session) return <Login title="Masuk — Panel Simulator" notice={s.endedBecause} onSignedIn={s.begin} />;
+  if (!s.session) return <Login title="Masuk — Panel Simulator" notice={s.endedBecause} fingerHint={SIM_FINGER_HINT} onSignedIn={s.begin} />;
   return <Panel key={s.session.token} sess={s} />;
 }
 
@@ -172,23 +177,20 @@ function Person({ person, busy, act, fingerOn, cardIn }: { person: SimResident; 
         {fingerOn && <span class="badge">Jari di pemindai</span>}
         {cardIn && <span class="badge alt">Kartu di pembaca</span>}
       </div>
-      <div class="sim-row">
-        <label class="inline">
-          Cetakan
-          <select value={impression} data-testid={`impression-${person.id}`} onChange={(e) => setImpression(Number(e.currentTarget.value))}>
-            {[1, 2, 3, 4, 5, 6, 7, 8].map((n) => <option value={n}>{n}</option>)}
-          </select>
-        </label>
-        <button type="button" class="btn" data-testid={`place-right-${person.id}`} disabled={busy} onClick={() => place('rightIndex')}>Letakkan jari kanan</button>
-        <button type="button" class="btn" data-testid={`place-left-${person.id}`} disabled={busy} onClick={() => place('leftIndex')}>Letakkan jari kiri</button>
+      {/* reads "Letakkan jari [kanan] [kiri]" so the row fits the column beside the impression picker */}
+      <div class="sim-row" role="group" aria-label={`Letakkan jari ${person.fullName}`}>
+        <span class="row-label">Letakkan jari</span>
+        <button type="button" class="btn" aria-label="Letakkan jari kanan" data-testid={`place-right-${person.id}`} disabled={busy} onClick={() => place('rightIndex')}>kanan</button>
+        <button type="button" class="btn" aria-label="Letakkan jari kiri" data-testid={`place-left-${person.id}`} disabled={busy} onClick={() => place('leftIndex')}>kiri</button>
+        <select value={impression} aria-label="Cetakan (1–8)" title="Cetakan jari yang dipakai (1–8)" data-testid={`impression-${person.id}`} onChange={(e) => setImpression(Number(e.currentTarget.value))}>
+          {[1, 2, 3, 4, 5, 6, 7, 8].map((n) => <option value={n}>cetakan {n}</option>)}
+        </select>
       </div>
-      <div class="sim-row">
-        <label class="inline">
-          Kartu
-          <select value={variant} data-testid={`card-variant-${person.id}`} onChange={(e) => setVariant(e.currentTarget.value as CardVariant)}>
-            {CARD_VARIANTS.map((v) => <option value={v.value}>{v.label}</option>)}
-          </select>
-        </label>
+      <div class="sim-row" role="group" aria-label={`Kartu ${person.fullName}`}>
+        <span class="row-label">Kartu</span>
+        <select value={variant} aria-label="Jenis kartu" data-testid={`card-variant-${person.id}`} onChange={(e) => setVariant(e.currentTarget.value as CardVariant)}>
+          {CARD_VARIANTS.map((v) => <option value={v.value}>{v.label}</option>)}
+        </select>
         <button type="button" class="btn" data-testid={`insert-card-${person.id}`} disabled={busy}
           onClick={() => void act(`Masukkan kartu ${person.fullName}`, '/api/sim/card/insert', { residentId: person.id, variant })}>Masukkan kartu</button>
       </div>

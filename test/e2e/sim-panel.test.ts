@@ -121,6 +121,30 @@ test('paper back: the next ticket is printed and its slip appears in the panel',
   await shot('sim-panel');
 });
 
+test('an operator with an enrolled finger: the panel\'s sign-in asks for it, says where it comes from, and a wrong finger goes back to the PIN', async () => {
+  const ops = (await hub.api('GET', '/api/supervisor/operators', sup)).body.operators as any[];
+  const opId = ops.find((o) => o.username === hub.demo!.operator.username).id;
+  const enrol = hub.api('POST', `/api/supervisor/operators/${opId}/fingerprint`, sup, {});
+  assert.is((await hub.api('POST', '/api/sim/fingerprint/place', sup, { residentId: 'op1', finger: 'rightIndex' })).status, 200);
+  assert.is((await enrol).status, 200);
+  await hub.api('POST', '/api/sim/fingerprint/lift', sup, {});
+
+  // the tabs share one profile: sign the panel out so /sim/ asks again
+  const p = page;
+  await p.click('[data-testid=logout]');
+  await p.fill('input[name=username]', hub.demo!.operator.username);
+  await p.fill('input[name=pin]', hub.demo!.operator.pin);
+  await p.click('[data-testid=login-submit]');
+  await p.waitForSelector('[data-testid=fingerprint-prompt]');
+  assert.match(await p.textContent('[data-testid=fingerprint-hint]') ?? '', 'Mode demo');
+  await hub.api('POST', '/api/sim/fingerprint/place', sup, { residentId: 'r3', finger: 'rightIndex', impression: 1 });
+  await p.waitForSelector('[data-testid=login-error]', { timeout: 40_000 });
+  assert.match(await p.textContent('[data-testid=login-error]') ?? '', /^Sidik jari tidak cocok\. Coba lagi/);
+  assert.is(await p.inputValue('input[name=username]'), hub.demo!.operator.username, 'the username stays');
+  assert.is(await p.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name), 'pin', 'the retry starts at the PIN');
+  await hub.api('POST', '/api/sim/fingerprint/lift', sup, {});
+});
+
 test('in production mode the panel says it exists only in demo mode', async () => {
   const prod = await startTestHub({
     mode: 'production', uiDir,

@@ -6,8 +6,8 @@ import { enrolFaultText, fingerprintGuidance, fingerprintLoginFaultText } from '
 const http = (status: number, code: string, extra: Partial<ApiFault> = {}): ApiFault => ({ kind: 'http', status, code, message: 'english text', ...extra } as ApiFault);
 
 test('each fingerprint sign-in failure has its own plain Indonesian message', () => {
-  assert.match(fingerprintLoginFaultText(http(401, 'FINGERPRINT_MISMATCH')), /^Sidik jari tidak cocok\./);
-  assert.match(fingerprintLoginFaultText(http(401, 'FINGERPRINT_MISMATCH')), 'PIN lagi');
+  assert.match(fingerprintLoginFaultText(http(401, 'FINGERPRINT_MISMATCH')), /^Sidik jari tidak cocok\. Coba lagi/);
+  assert.match(fingerprintLoginFaultText(http(401, 'FINGERPRINT_MISMATCH')), 'masukkan PIN');
   assert.match(fingerprintLoginFaultText(http(401, 'CHALLENGE_EXPIRED')), 'Waktu masuk habis');
   assert.match(fingerprintLoginFaultText(http(503, 'SCANNER_OFFLINE')), 'tidak terhubung');
   assert.match(fingerprintLoginFaultText(http(408, 'CAPTURE_TIMEOUT')), '30 detik');
