@@ -6,11 +6,13 @@
  * NIK layout: digits 1-6 region (province 2, regency 2, district 2), 7-12 birth date DDMMYY with 40
  * added to the day for women, 13-16 serial number (never 0000).
  */
+import { decodeNikBirthDigits, validateNik, type BirthDateProblem, type NikBirthDigits } from '../../hub/domain/index.ts';
+
 export type Lang = 'id' | 'en';
 
 export const NIK_LENGTH = 16;
 
-export type BirthDateProblem = 'day' | 'month' | 'no-such-date';
+export type { BirthDateProblem };
 
 export type NikFault =
   | { code: 'NIK_LENGTH'; got: number }
@@ -21,47 +23,10 @@ export type NikFault =
 
 export type NikCode = NikFault['code'];
 
-export interface BirthInfo {
-  day: number;
-  month: number;
-  /** two digits: the century cannot be read from a NIK */
-  yy: number;
-  sex: 'male' | 'female';
-}
+export type BirthInfo = NikBirthDigits;
 
-/** Reads DDMMYY (digits 7-12); women's days carry +40. */
-export function decodeBirthDate(digits6: string): { ok: true; value: BirthInfo } | { ok: false; problem: BirthDateProblem } {
-  if (!/^\d{6}$/.test(digits6)) return { ok: false, problem: 'day' };
-  const rawDay = Number(digits6.slice(0, 2));
-  const month = Number(digits6.slice(2, 4));
-  const yy = Number(digits6.slice(4, 6));
-  let day: number;
-  let sex: BirthInfo['sex'];
-  if (rawDay >= 1 && rawDay <= 31) {
-    day = rawDay;
-    sex = 'male';
-  } else if (rawDay >= 41 && rawDay <= 71) {
-    day = rawDay - 40;
-    sex = 'female';
-  } else {
-    return { ok: false, problem: 'day' };
-  }
-  if (month < 1 || month > 12) return { ok: false, problem: 'month' };
-  if (day > maxDayOf(month, yy)) return { ok: false, problem: 'no-such-date' };
-  return { ok: true, value: { day, month, yy, sex } };
-}
-
-/**
- * Days in the month. For February the century is unknown, so 29 is allowed when either 19yy or
- * 20yy is a leap year (yy=00: 2000 was one).
- */
-function maxDayOf(month: number, yy: number): number {
-  if (month === 2) {
-    const leap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-    return leap(1900 + yy) || leap(2000 + yy) ? 29 : 28;
-  }
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
-}
+/** Reads DDMMYY (digits 7-12); women's days carry +40. The rule is the hub's (hub/domain). */
+export const decodeBirthDate = decodeNikBirthDigits;
 
 export interface NikCheckOptions {
   /**
@@ -71,17 +36,20 @@ export interface NikCheckOptions {
   regionKnown?: (code: string) => boolean;
 }
 
-/** The first fault of a NIK in the order a resident would fix them, or null when it passes. */
-export function checkNik(nik: string, opts: NikCheckOptions = {}): NikFault | null {
-  if (!/^\d*$/.test(nik)) return { code: 'NIK_DIGITS' };
-  if (nik.length !== NIK_LENGTH) return { code: 'NIK_LENGTH', got: nik.length };
-  const region = nik.slice(0, 6);
-  if (opts.regionKnown && !opts.regionKnown(region)) return { code: 'NIK_REGION', region };
-  const birth = nik.slice(6, 12);
-  const b = decodeBirthDate(birth);
-  if (!b.ok) return { code: 'NIK_BIRTHDATE', digits: birth, problem: b.problem };
-  if (nik.slice(12) === '0000') return { code: 'NIK_SERIAL' };
-  return null;
+/**
+ * The first fault of a NIK in the order a resident would fix them, or null when it passes: the
+ * hub's own rules (hub/domain/nik.ts), with the detail the kiosk's messages need.
+ */
+export function checkNik(nik: string, opts: NikCheckOptions = {}, today: Date = new Date()): NikFault | null {
+  const r = validateNik(nik, { hasDistrict: opts.regionKnown ?? (() => true) }, today);
+  if (r.ok) return null;
+  switch (r.code) {
+    case 'NIK_LENGTH': return { code: r.code, got: nik.length };
+    case 'NIK_DIGITS': return { code: r.code };
+    case 'NIK_REGION': return { code: r.code, region: nik.slice(0, 6) };
+    case 'NIK_BIRTHDATE': return { code: r.code, digits: nik.slice(6, 12), problem: r.problem };
+    case 'NIK_SERIAL': return { code: r.code };
+  }
 }
 
 const NIK_CODES: readonly string[] = ['NIK_LENGTH', 'NIK_DIGITS', 'NIK_REGION', 'NIK_BIRTHDATE', 'NIK_SERIAL'];
