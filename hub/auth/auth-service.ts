@@ -109,7 +109,7 @@ export class AuthService {
     return this.openSession(user, address, 'pin');
   }
 
-  private readonly challenges = new Map<string, { user: UserRecord; address: string; expiresAt: number }>();
+  private readonly challenges = new Map<string, { user: UserRecord; address: string; expiresAt: number; capture?: AbortController }>();
 
   /** After a right PIN, the second factor: a one-time challenge valid for a minute. */
   createChallenge(user: UserRecord, address: string): { challenge: string; expiresInSeconds: number } {
@@ -132,6 +132,23 @@ export class AuthService {
 
   dropChallenge(challenge: string): void {
     this.challenges.delete(challenge);
+  }
+
+  /** A capture for this challenge is running: `cancelChallenge` can stop it. */
+  captureFor(challenge: string): AbortSignal {
+    const c = this.challenges.get(challenge);
+    const ac = new AbortController();
+    if (c) c.capture = ac;
+    return ac.signal;
+  }
+
+  /** The officer gave up on the finger: the capture stops and the challenge is spent. */
+  cancelChallenge(challenge: string): boolean {
+    const c = this.challenges.get(challenge);
+    if (!c) return false;
+    c.capture?.abort();
+    this.challenges.delete(challenge);
+    return true;
   }
 
   async logout(sessionId: string): Promise<void> {

@@ -68,6 +68,7 @@ function captureError(code: string, message: string): HubError {
     case 'SCANNER_OFFLINE': return new HubError(503, 'SCANNER_OFFLINE', message);
     case 'CAPTURE_TIMEOUT': return new HubError(408, 'CAPTURE_TIMEOUT', 'no finger was placed in time');
     case 'SCANNER_BUSY': return new HubError(409, 'SCANNER_BUSY', 'the scanner is busy with another capture');
+    case 'CAPTURE_CANCELLED': return new HubError(409, 'CAPTURE_CANCELLED', 'the capture was cancelled');
     case 'POOR_IMAGE': return new HubError(422, 'POOR_IMAGE', 'the image stayed too poor; clean the finger and the glass and try again');
     default: return new HubError(503, code, message);
   }
@@ -111,7 +112,7 @@ export const ROUTES: RouteSpec[] = [
     handler: async (c, hub) => {
       const b = await body(c, ChallengeSchema);
       const { user, address } = hub.auth.peekChallenge(b.challenge);
-      const live = await hub.devices.fingerprint.capture();
+      const live = await hub.devices.fingerprint.capture({ signal: hub.auth.captureFor(b.challenge) });
       if (!live.ok) throw captureError(live.code, live.message);
       hub.auth.dropChallenge(b.challenge);
       const m = await hub.fingerprints.verify(user.id, live.template);
@@ -121,6 +122,15 @@ export const ROUTES: RouteSpec[] = [
       }
       const { token, principal } = await hub.auth.openSession(user, address, 'pin+fingerprint');
       return c.json(sessionAnswer(token, principal, hub));
+    },
+  },
+  {
+    method: 'POST', path: '/api/auth/login/fingerprint/cancel', roles: 'public',
+    handler: async (c, hub) => {
+      const b = await body(c, ChallengeSchema);
+      // whoever holds the challenge may give it up; an unknown one is already gone
+      hub.auth.cancelChallenge(b.challenge);
+      return c.json({ ok: true });
     },
   },
   {

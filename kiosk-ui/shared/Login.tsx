@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { rawRequest } from './api.ts';
 import { FINGER_PROMPT_TEXT, fingerprintLoginFaultText } from './fingerprint.ts';
 import type { LoginAnswer } from './schemas.ts';
-import { login, loginWithFingerprint } from './session.ts';
+import { cancelFingerprintLogin, login, loginWithFingerprint } from './session.ts';
 import { loginFaultText, waitText } from './staff.ts';
 
 export interface LoginProps {
@@ -25,6 +25,7 @@ export function Login({ title, notice, accept, fingerHint, onSignedIn }: LoginPr
   const [pin, setPin] = useState('');
   const [busy, setBusy] = useState(false);
   const [fingerStep, setFingerStep] = useState(false);
+  const [challenge, setChallenge] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [blockedUntil, setBlockedUntil] = useState(0);
   const [now, setNow] = useState(Date.now());
@@ -79,10 +80,17 @@ export function Login({ title, notice, accept, fingerHint, onSignedIn }: LoginPr
       return;
     }
     setFingerStep(true);
+    setChallenge(r.value.challenge);
     const f = await loginWithFingerprint(r.value.challenge);
     setFingerStep(false);
+    setChallenge(null);
     setBusy(false);
     if (!f.ok) {
+      if (f.fault.kind === 'http' && f.fault.code === 'CAPTURE_CANCELLED') {
+        // the officer pressed "Batal": back to the PIN, nothing to apologise for
+        setPin('');
+        return;
+      }
       refuse(fingerprintLoginFaultText(f.fault), f.fault);
       return;
     }
@@ -99,6 +107,8 @@ export function Login({ title, notice, accept, fingerHint, onSignedIn }: LoginPr
           <p class="finger-wait"><span class="spinner" aria-hidden="true" /> Menunggu jari Anda…</p>
           <p class="muted small">Place your right index finger on the fingerprint scanner.</p>
           {fingerHint && <p class="banner warn small" data-testid="fingerprint-hint">{fingerHint}</p>}
+          <button type="button" class="btn" data-testid="fingerprint-cancel"
+            onClick={() => { if (challenge) void cancelFingerprintLogin(challenge); }}>Batal</button>
         </div>
       </main>
     );

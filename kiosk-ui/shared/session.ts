@@ -4,7 +4,7 @@
  */
 import { useCallback, useMemo, useState } from 'preact/hooks';
 import { apiRequest, rawRequest, type ApiResult, type RequestOptions } from './api.ts';
-import { LoginAnswerSchema, LoginStepSchema, type LoginAnswer } from './schemas.ts';
+import { LoginAnswerSchema, LoginStepSchema, OkSchema, type LoginAnswer } from './schemas.ts';
 import { SESSION_EXPIRED_TEXT, SIGNED_OUT_TEXT } from './staff.ts';
 import { readStored, writeStored } from './token.ts';
 
@@ -73,6 +73,11 @@ export async function login(username: string, pin: string) {
 }
 
 /** The second step: the hub waits for the finger on the counter's scanner (up to 30 s) and matches it. */
+/** Stops the hub's capture for this challenge (the officer pressed "Batal"). */
+export async function cancelFingerprintLogin(challenge: string) {
+  return apiRequest({ method: 'POST', path: '/api/auth/login/fingerprint/cancel', token: null, body: { challenge }, schema: OkSchema, timeoutMs: 5000 });
+}
+
 export async function loginWithFingerprint(challenge: string) {
   return apiRequest({ method: 'POST', path: '/api/auth/login/fingerprint', token: null, body: { challenge }, schema: LoginAnswerSchema, timeoutMs: 45_000 });
 }

@@ -153,6 +153,19 @@ test('another person\'s finger is refused with a plain message and back to the P
   await p.close();
 });
 
+test('"Batal" on the finger step stops the capture and goes back to the PIN; the scanner is free again', async () => {
+  const p = await browser.newPage({ width: 1280, height: 800 });
+  await p.goto(`${hub.url}/operator/`);
+  await signInOperator(p);
+  await p.click('[data-testid=fingerprint-cancel]');
+  await p.waitForSelector('[data-testid=login-form]');
+  assert.is(await p.inputValue('input[name=pin]'), '', 'the PIN is asked again');
+  assert.is(await p.inputValue('input[name=username]'), hub.demo!.operator.username);
+  const fp = (await hub.api('GET', '/api/devices', sup)).body.devices.find((d: any) => d.id === 'fingerprint');
+  assert.is.not(fp.status, 'busy');
+  await p.close();
+});
+
 test('the operator signs in with PIN and the enrolled finger and lands on the counter choice', async () => {
   const p = await browser.newPage({ width: 1280, height: 800 });
   await p.goto(`${hub.url}/operator/`);

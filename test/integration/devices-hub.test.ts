@@ -111,6 +111,29 @@ test('a signature drawn on the pad streams live to the kiosk and comes back as P
   assert.match(done.body.pngDataUrl, /^data:image\/png;base64,/);
 });
 
+test('an officer can give up on the finger: the capture stops at once and the scanner is free', async () => {
+  const step1 = await hub.api('POST', '/api/auth/login', undefined, hub.demo!.operator);
+  assert.is(step1.body.fingerprintRequired, true);
+  await hub.api('POST', '/api/sim/fingerprint/lift', sup, {});
+  const waiting = hub.api('POST', '/api/auth/login/fingerprint', undefined, { challenge: step1.body.challenge });
+  // wait until the capture runs (the scanner reports busy), then give up
+  for (let i = 0; i < 200; i++) {
+    const d = await hub.api('GET', '/api/devices', sup);
+    if (d.body.devices.find((x: any) => x.id === 'fingerprint').status === 'busy') break;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  assert.equal((await hub.api('POST', '/api/auth/login/fingerprint/cancel', undefined, { challenge: step1.body.challenge })).body, { ok: true });
+  const r = await waiting;
+  assert.is(r.status, 409);
+  assert.is(r.body.error.code, 'CAPTURE_CANCELLED');
+  const again = await hub.api('POST', '/api/auth/login/fingerprint', undefined, { challenge: step1.body.challenge });
+  assert.is(again.body.error.code, 'CHALLENGE_EXPIRED', 'a cancelled challenge is spent');
+  // the scanner is free for the next sign-in
+  const step2 = await hub.api('POST', '/api/auth/login', undefined, hub.demo!.operator);
+  await hub.api('POST', '/api/sim/fingerprint/place', sup, { residentId: 'op1', finger: 'rightIndex', impression: 4 });
+  assert.is((await hub.api('POST', '/api/auth/login/fingerprint', undefined, { challenge: step2.body.challenge })).status, 200);
+});
+
 test('the simulator panel refuses kiosk and display tokens', async () => {
   assert.is((await hub.api('GET', '/api/sim/state', hub.demo!.kioskToken)).status, 403);
   assert.is((await hub.api('POST', '/api/sim/card/insert', hub.demo!.displayToken, { residentId: 'r1' })).status, 403);
