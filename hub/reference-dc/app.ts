@@ -60,6 +60,13 @@ const sameSecret = (a: string, b: string) => {
 };
 const bearer = (c: Context) => c.req.header('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1];
 
+/** holds the answer until the client gives up (or 2 minutes pass, so nothing waits for ever) */
+const withheld = (c: Context) => new Promise<void>((resolve) => {
+  const t = setTimeout(resolve, 120_000);
+  t.unref();
+  c.req.raw.signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); });
+});
+
 export function createReferenceDcApp(d: DcAppDeps): Hono {
   const app = new Hono();
   const hubKeys = new Map<string, CryptoKey>();
@@ -138,10 +145,7 @@ export function createReferenceDcApp(d: DcAppDeps): Hono {
     if (out!.duplicate) return c.json({ receiptId: out!.receiptId, duplicate: true }, 200);
     if (d.faults.take('timeoutAfterStore')) {
       // stored, but the answer never comes: the hub times out and must send again
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, 120_000);
-        c.req.raw.signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); });
-      });
+      await withheld(c);
       return err(c, 503, 'INJECTED', 'injected fault: answer withheld');
     }
     return c.json({ receiptId: out!.receiptId, duplicate: false }, 201);
@@ -166,10 +170,7 @@ export function createReferenceDcApp(d: DcAppDeps): Hono {
     const items = batch.data.records.map((raw) => ({ key: (raw as { recordId?: unknown })?.recordId as string, raw }));
     const results = await storeRecords(hubId, items);
     if (d.faults.take('timeoutAfterStore')) {
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, 120_000);
-        c.req.raw.signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); });
-      });
+      await withheld(c);
       return err(c, 503, 'INJECTED', 'injected fault: answer withheld');
     }
     return c.json({ results: results.map((r, i) => (r.error
@@ -256,7 +257,11 @@ export function createReferenceDcApp(d: DcAppDeps): Hono {
     if (denied) return denied;
     const parsed = FaultsInputSchema.safeParse(await c.req.json().catch(() => null));
     if (!parsed.success) return err(c, 400, 'INVALID_FAULTS', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-    d.faults.set(parsed.data);
+    const down = parsed.data.down;
+    if (typeof down === 'object' && down.mode === 'refuse' && !down.forMs) {
+      return err(c, 400, 'INVALID_FAULTS', "down: mode 'refuse' over the admin API needs forMs (the closed listener takes the admin API with it)");
+    }
+    await d.faults.set(parsed.data);
     d.log.info('faults set', { faults: d.faults.view() });
     return c.json(d.faults.view());
   });

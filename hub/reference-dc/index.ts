@@ -4,9 +4,11 @@
  * or on its own port by `npm run dc` (main.ts).
  */
 import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { getRequestListener } from '@hono/node-server';
 import type { Template } from '../../matcher/index.ts';
 import { decodeIso19794 } from '../../matcher/index.ts';
@@ -17,11 +19,14 @@ import { Gallery, type Candidate } from './gallery.ts';
 import { loadOrCreateDcKeys } from './keys.ts';
 import { DEFAULT_TEST_RESIDENTS, maskedNik, type TestResident } from './residents.ts';
 import { openDcStore } from './store.ts';
+import type { Queryable } from '../store/db.ts';
 import { loadOrCreateTlsCert } from './tls.ts';
 
 export { DEFAULT_TEST_RESIDENTS, type TestResident } from './residents.ts';
-export { FaultController, type FaultsInput } from './faults.ts';
-export { createReferenceDcApp } from './app.ts';
+export { FaultController, FaultsInputSchema, type FaultsInput, type DownMode } from './faults.ts';
+export { createReferenceDcApp, type DcAppDeps } from './app.ts';
+export { Gallery, type Candidate, type GalleryOptions } from './gallery.ts';
+export { TestHubClient, DcCallError, enrolmentRecord, readDatasetIso, type DcRecord, type DcAnswer, type DcNotification } from './test-hub.ts';
 
 export interface ReferenceDcOptions {
   dataDir: string;
@@ -35,6 +40,12 @@ export interface ReferenceDcOptions {
   /** seed the gallery with test residents on first start (default: DEFAULT_TEST_RESIDENTS) */
   seedGallery?: boolean | { residents: TestResident[] };
   logger?: Logger;
+  /** decision threshold on compare() scores (default: the matcher's THRESHOLDS.fmr001) */
+  matchThreshold?: number;
+  /** matcher worker threads per finger position (default 1) */
+  matcherThreads?: number;
+  /** after a `single` result, announce `card_ready` this much later; undefined: never */
+  cardReadyAfterMs?: number;
 }
 
 export interface DcStats {
@@ -52,7 +63,8 @@ export interface ReferenceDc {
   close(): Promise<void>;
 }
 
-function datasetsDir(): string {
+/** `KTP_DATASETS`, or `<repo>/../shared/datasets` */
+export function datasetsDir(): string {
   return process.env.KTP_DATASETS ?? join(new URL('../../..', import.meta.url).pathname, 'shared', 'datasets');
 }
 
@@ -64,83 +76,116 @@ export async function startReferenceDc(opts: ReferenceDcOptions): Promise<Refere
   const tls = await loadOrCreateTlsCert(join(opts.dataDir, 'tls'));
   const faults = new FaultController();
   const resultDelayMs = opts.resultDelayMs ?? 5000;
-  const gallery = new Gallery();
+  const gallery = new Gallery({ threshold: opts.matchThreshold, threadsPerPosition: opts.matcherThreads });
 
   // ---- gallery: load, and seed on first start ----
   const rows = await db.all<{ identity_id: string; nik_masked: string }>('SELECT identity_id, nik_masked FROM gallery');
-  for (const r of rows) {
-    const t = await db.all<{ position: number; iso: Buffer }>('SELECT position, iso FROM gallery_templates WHERE identity_id = ?', [r.identity_id]);
-    gallery.add(r.identity_id, r.nik_masked, t.map((x) => ({ position: x.position, iso: new Uint8Array(x.iso) })));
-  }
+  const stored = await db.all<{ identity_id: string; position: number; iso: Buffer }>('SELECT identity_id, position, iso FROM gallery_templates');
+  const fingersOf = new Map<string, { position: number; iso: Uint8Array }[]>();
+  for (const t of stored) fingersOf.set(t.identity_id, [...(fingersOf.get(t.identity_id) ?? []), { position: t.position, iso: new Uint8Array(t.iso) }]);
+  const loadProblems = await gallery.add(rows.map((r) => ({ identityId: r.identity_id, nikMasked: r.nik_masked, fingers: fingersOf.get(r.identity_id) ?? [] })));
+  if (loadProblems.length) log.warn('gallery templates refused', { problems: loadProblems });
   if (rows.length === 0 && opts.seedGallery !== false) {
     const seed = typeof opts.seedGallery === 'object' ? opts.seedGallery.residents : DEFAULT_TEST_RESIDENTS;
+    const people = seed.map((p) => ({
+      identityId: p.identityId, nikMasked: maskedNik(p.nik),
+      fingers: [
+        { position: 2, iso: readFileSync(join(datasetsDir(), 'fvc2002', p.rightIndex[0], `${p.rightIndex[1]}.iso`)) },
+        { position: 7, iso: readFileSync(join(datasetsDir(), 'fvc2002', p.leftIndex[0], `${p.leftIndex[1]}.iso`)) },
+      ],
+    }));
     await db.transaction(async (q) => {
-      for (const p of seed) {
-        const fingers = [
-          { position: 2, iso: readFileSync(join(datasetsDir(), 'fvc2002', p.rightIndex[0], `${p.rightIndex[1]}.iso`)) },
-          { position: 7, iso: readFileSync(join(datasetsDir(), 'fvc2002', p.leftIndex[0], `${p.leftIndex[1]}.iso`)) },
-        ];
-        await q.run('INSERT INTO gallery (identity_id, nik_masked, source, created_at) VALUES (?, ?, ?, ?)', [p.identityId, maskedNik(p.nik), 'seed', new Date().toISOString()]);
-        for (const f of fingers) await q.run('INSERT INTO gallery_templates (identity_id, position, iso) VALUES (?, ?, ?)', [p.identityId, f.position, f.iso]);
-        const problems = gallery.add(p.identityId, maskedNik(p.nik), fingers.map((f) => ({ position: f.position, iso: new Uint8Array(f.iso) })));
-        if (problems.length) log.warn('seed templates refused', { identity: p.identityId, problems });
+      const at = new Date().toISOString();
+      for (const p of people) {
+        await q.run('INSERT INTO gallery (identity_id, nik_masked, source, created_at) VALUES (?, ?, ?, ?)', [p.identityId, p.nikMasked, 'seed', at]);
+        for (const f of p.fingers) await q.run('INSERT INTO gallery_templates (identity_id, position, iso) VALUES (?, ?, ?)', [p.identityId, f.position, f.iso]);
       }
     });
+    const problems = await gallery.add(people);
+    if (problems.length) log.warn('seed templates refused', { problems });
   }
 
-  // ---- uniqueness jobs: run when due, persisted, resumed after a restart ----
+  // ---- jobs: run when due, persisted, resumed after a restart ----
   let running = true;
   let wake: (() => void) | null = null;
-  const tick = Math.max(10, Math.min(200, resultDelayMs));
+  const tick = Math.max(10, Math.min(200, resultDelayMs, opts.cardReadyAfterMs ?? Infinity));
+
+  /** publishes one event (twice under "answer twice") inside the caller's transaction */
+  async function publish(q: Queryable, hubId: string, type: string, caseRef: string, at: string, body: unknown): Promise<void> {
+    const id = randomUUID();
+    for (let i = 0; i < (faults.answerTwice ? 2 : 1); i++) {
+      await q.run('INSERT INTO notifications (id, hub_id, type, case_ref, at, body_json) VALUES (?, ?, ?, ?, ?, ?)', [id, hubId, type, caseRef, at, JSON.stringify(body)]);
+    }
+  }
+
+  async function runUniquenessJob(job: { id: number; record_id: string; hub_id: string; case_ref: string; body_json: string }): Promise<void> {
+    const body = JSON.parse(job.body_json) as { nik: string; fingerprints: { position: number; data: string }[] };
+    const probe = new Map<number, Template>();
+    const probeIso: { position: number; iso: Buffer }[] = [];
+    for (const f of body.fingerprints) {
+      const iso = Buffer.from(f.data, 'base64');
+      const t = decodeIso19794(iso);
+      if (t.ok) { probe.set(f.position, t.template); probeIso.push({ position: f.position, iso }); }
+      else log.warn('enrolment template refused by the matcher', { recordId: job.record_id, position: f.position, error: t.error });
+    }
+    let result: { result: 'single' } | { result: 'duplicate'; candidates: Candidate[] };
+    if (faults.forcedDuplicates.has(job.case_ref)) {
+      const wanted = faults.forcedDuplicates.get(job.case_ref);
+      faults.forcedDuplicates.delete(job.case_ref);
+      const candidate: Candidate = wanted
+        ? { identityId: wanted, nikMasked: gallery.nikMaskedOf(wanted) ?? '****************', score: 0 }
+        : (await gallery.best(probe)) ?? { identityId: 'ID-FORCED', nikMasked: '****************', score: 0 };
+      result = { result: 'duplicate', candidates: [candidate] };
+    } else {
+      const candidates = probe.size ? await gallery.search(probe) : [];
+      result = candidates.length ? { result: 'duplicate', candidates } : { result: 'single' };
+    }
+    const identityId = `ID-${job.record_id.slice(0, 8)}`;
+    const joins = result.result === 'single' && probeIso.length > 0;
+    const at = new Date().toISOString();
+    // the result, its announcement and the gallery entry in one transaction: a crash redoes the job whole
+    const done = await db.transaction(async (q) => {
+      const u = await q.run('UPDATE jobs SET done_at = ?, result_json = ? WHERE id = ? AND done_at IS NULL', [at, JSON.stringify(result), job.id]);
+      if (u.changes === 0) return false;
+      await publish(q, job.hub_id, 'uniqueness_result', job.case_ref, at, result);
+      if (joins) {
+        await q.run('INSERT OR IGNORE INTO gallery (identity_id, nik_masked, source, case_ref, created_at) VALUES (?, ?, ?, ?, ?)',
+          [identityId, maskedNik(body.nik), 'record', job.case_ref, at]);
+        for (const f of probeIso) await q.run('INSERT OR IGNORE INTO gallery_templates (identity_id, position, iso) VALUES (?, ?, ?)', [identityId, f.position, f.iso]);
+      }
+      if (result.result === 'single' && opts.cardReadyAfterMs !== undefined) {
+        await q.run('INSERT OR IGNORE INTO card_jobs (record_id, due_at, card_serial) VALUES (?, ?, ?)',
+          [job.record_id, new Date(Date.now() + opts.cardReadyAfterMs).toISOString(), randomBytes(8).toString('hex').toUpperCase()]);
+      }
+      return true;
+    });
+    if (done && joins) await gallery.add([{ identityId, nikMasked: maskedNik(body.nik), fingers: probeIso }]);
+  }
+
   async function runDueJobs(): Promise<void> {
+    const now = new Date().toISOString();
     const due = await db.all<{ id: number; record_id: string; hub_id: string; case_ref: string; body_json: string }>(
       `SELECT j.id, j.record_id, r.hub_id, r.case_ref, r.body_json FROM jobs j JOIN records r ON r.record_id = j.record_id
-       WHERE j.done_at IS NULL AND j.due_at <= ? ORDER BY j.id LIMIT 50`, [new Date().toISOString()]);
+       WHERE j.done_at IS NULL AND j.due_at <= ? ORDER BY j.id LIMIT 50`, [now]);
     for (const job of due) {
-      const body = JSON.parse(job.body_json) as { nik: string; fingerprints: { position: number; data: string }[] };
-      const probe = new Map<number, Template>();
-      const probeIso: { position: number; iso: Buffer }[] = [];
-      for (const f of body.fingerprints) {
-        const iso = Buffer.from(f.data, 'base64');
-        const t = decodeIso19794(iso);
-        if (t.ok) { probe.set(f.position, t.template); probeIso.push({ position: f.position, iso }); }
-      }
-      let result: { result: 'single' } | { result: 'duplicate'; candidates: Candidate[] };
-      const forced = faults.forcedDuplicates.has(job.case_ref);
-      if (forced) {
-        const wanted = faults.forcedDuplicates.get(job.case_ref);
-        faults.forcedDuplicates.delete(job.case_ref);
-        const best = gallery.best(probe);
-        const candidate = wanted ? { identityId: wanted, nikMasked: '****************', score: 0 } : best;
-        result = candidate ? { result: 'duplicate', candidates: [candidate] } : { result: 'single' };
-      } else {
-        const candidates = probe.size ? gallery.search(probe) : [];
-        result = candidates.length ? { result: 'duplicate', candidates } : { result: 'single' };
-      }
-      const identityId = `ID-${job.record_id.slice(0, 8)}`;
-      const notificationId = randomUUID();
-      const at = new Date().toISOString();
+      if (!running) return;
+      await runUniquenessJob(job);
+    }
+    const cards = await db.all<{ record_id: string; hub_id: string; case_ref: string; card_serial: string }>(
+      `SELECT c.record_id, r.hub_id, r.case_ref, c.card_serial FROM card_jobs c JOIN records r ON r.record_id = c.record_id
+       WHERE c.done_at IS NULL AND c.due_at <= ? ORDER BY c.due_at LIMIT 50`, [now]);
+    for (const card of cards) {
       await db.transaction(async (q) => {
-        await q.run('UPDATE jobs SET done_at = ?, result_json = ? WHERE id = ? AND done_at IS NULL', [at, JSON.stringify(result), job.id]);
-        const copies = faults.answerTwice ? 2 : 1;
-        for (let i = 0; i < copies; i++) {
-          await q.run('INSERT INTO notifications (id, hub_id, type, case_ref, at, body_json) VALUES (?, ?, ?, ?, ?, ?)',
-            [notificationId, job.hub_id, 'uniqueness_result', job.case_ref, at, JSON.stringify(result)]);
-        }
-        if (result.result === 'single' && probeIso.length) {
-          await q.run('INSERT OR IGNORE INTO gallery (identity_id, nik_masked, source, case_ref, created_at) VALUES (?, ?, ?, ?, ?)',
-            [identityId, maskedNik(body.nik), 'record', job.case_ref, at]);
-          for (const f of probeIso) await q.run('INSERT OR IGNORE INTO gallery_templates (identity_id, position, iso) VALUES (?, ?, ?)', [identityId, f.position, f.iso]);
-        }
+        const at = new Date().toISOString();
+        const u = await q.run('UPDATE card_jobs SET done_at = ? WHERE record_id = ? AND done_at IS NULL', [at, card.record_id]);
+        if (u.changes) await publish(q, card.hub_id, 'card_ready', card.case_ref, at, { cardSerial: card.card_serial });
       });
-      if (result.result === 'single' && probeIso.length && !gallery.has(identityId)) {
-        gallery.add(identityId, maskedNik(body.nik), probeIso.map((f) => ({ position: f.position, iso: new Uint8Array(f.iso) })));
-      }
     }
   }
   const jobLoop = (async () => {
     while (running) {
-      try { await runDueJobs(); } catch (e) { log.error('uniqueness job failed', { error: e }); }
+      try { await runDueJobs(); } catch (e) { log.error('DC job failed', { error: e }); }
+      if (!running) break;
       await new Promise<void>((r) => { const t = setTimeout(r, tick); wake = () => { clearTimeout(t); r(); }; });
       wake = null;
     }
@@ -161,29 +206,69 @@ export async function startReferenceDc(opts: ReferenceDcOptions): Promise<Refere
     db, log, faults, keys, bootstrapToken: opts.bootstrapToken, adminToken: opts.adminToken, resultDelayMs,
     onStored: () => { if (resultDelayMs <= tick) wake?.(); }, stats,
   });
-  const listener = getRequestListener(app.fetch);
-  const server: Server = createServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => {
+  const requestListener = getRequestListener(app.fetch);
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     // "down": every hub connection is cut without an answer; the admin API stays reachable
     if (faults.down && !req.url?.startsWith('/v1/admin')) { req.socket.destroy(); return; }
-    void listener(req, res);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
-  });
-  const addr = server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : opts.port ?? 0;
+    void requestListener(req, res);
+  };
+
+  // ---- the listener: closed during a 'refuse' outage and reopened on the same port ----
+  const host = opts.host ?? '127.0.0.1';
+  let port = opts.port ?? 0;
+  let current: Server | null = null;
+  const servers = new Set<Server>();
+  let closed = false;
+  let downTimer: NodeJS.Timeout | null = null;
+
+  async function listen(): Promise<void> {
+    const s = createServer({ key: tls.keyPem, cert: tls.certPem }, handle);
+    await new Promise<void>((resolve, reject) => {
+      s.once('error', reject);
+      s.listen(port, host, () => { s.off('error', reject); resolve(); });
+    });
+    servers.add(s);
+    s.on('close', () => servers.delete(s));
+    current = s;
+    port = (s.address() as AddressInfo).port;
+  }
+  async function applyDown(): Promise<void> {
+    if (closed) return;
+    const refuse = faults.down && faults.downMode === 'refuse';
+    if (refuse && current) {
+      // new connections are refused; idle keep-alive ones are closed, busy ones end after their answer
+      current.close();
+      current.closeIdleConnections();
+      current = null;
+      log.info('reference DC down: listener closed', { port });
+    } else if (!refuse && !current) {
+      await listen();
+      log.info('reference DC up again', { port });
+    }
+    if (downTimer) clearTimeout(downTimer);
+    downTimer = faults.down && faults.downUntil !== Number.MAX_SAFE_INTEGER
+      ? setTimeout(() => { void faults.onChange?.().catch((e: unknown) => log.error('reopening the listener failed', { error: e })); }, Math.max(0, faults.downUntil - Date.now()) + 1)
+      : null;
+  }
+  let applying: Promise<void> = Promise.resolve();
+  faults.onChange = () => (applying = applying.then(applyDown, applyDown));
+
+  await listen();
   const url = `https://127.0.0.1:${port}`;
   log.info('reference DC listening', { url });
 
   return {
     url, port, caCertPem: tls.certPem, faults, stats,
     async close() {
+      if (closed) return;
+      closed = true;
       running = false;
+      if (downTimer) clearTimeout(downTimer);
       (wake as (() => void) | null)?.();
       await jobLoop;
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
+      await applying.catch(() => undefined);
+      await Promise.all([...servers].map((s) => new Promise<void>((r) => { s.close(() => r()); s.closeAllConnections(); })));
+      await gallery.close();
       await db.close();
     },
   };

@@ -32,6 +32,16 @@ export const DC_MIGRATIONS: Migration[] = [
       CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
     `,
   },
+  {
+    version: 2,
+    name: 'card production after a single result',
+    sql: `
+      CREATE TABLE card_jobs (
+        record_id TEXT PRIMARY KEY REFERENCES records(record_id), due_at TEXT NOT NULL, done_at TEXT, card_serial TEXT NOT NULL
+      );
+      CREATE INDEX card_jobs_due ON card_jobs (done_at, due_at);
+    `,
+  },
 ];
 
 export async function openDcStore(path: string): Promise<Database> {
