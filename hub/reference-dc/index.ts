@@ -106,6 +106,13 @@ export async function startReferenceDc(opts: ReferenceDcOptions): Promise<Refere
   }
 
   // ---- jobs: run when due, persisted, resumed after a restart ----
+  // Pending answers are due resultDelayMs after their record arrived under the delay in force now,
+  // so restarting with a shorter DC_RESULT_DELAY_MS brings them forward.
+  const pending = await db.all<{ id: number; due_at: string; received_at: string }>(
+    'SELECT j.id, j.due_at, r.received_at FROM jobs j JOIN records r ON r.record_id = j.record_id WHERE j.done_at IS NULL');
+  const moved = pending.map((j) => ({ id: j.id, due: new Date(Date.parse(j.received_at) + resultDelayMs).toISOString() })).filter((j, i) => j.due < pending[i]!.due_at);
+  if (moved.length) await db.transaction(async (q) => { for (const j of moved) await q.run('UPDATE jobs SET due_at = ? WHERE id = ?', [j.due, j.id]); });
+  if (pending.length) log.info('resuming uniqueness jobs', { pending: pending.length, broughtForward: moved.length });
   let running = true;
   let wake: (() => void) | null = null;
   const tick = Math.max(10, Math.min(200, resultDelayMs, opts.cardReadyAfterMs ?? Infinity));
