@@ -67,6 +67,14 @@ const withheld = (c: Context) => new Promise<void>((resolve) => {
   c.req.raw.signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); });
 });
 
+/** the injected delay; false when the client gave up meanwhile (nothing more is done for it) */
+const slow = (c: Context, ms: number) => new Promise<boolean>((resolve) => {
+  const signal = c.req.raw.signal;
+  if (signal?.aborted) { resolve(false); return; }
+  const t = setTimeout(() => resolve(true), ms);
+  signal?.addEventListener('abort', () => { clearTimeout(t); resolve(false); });
+});
+
 export function createReferenceDcApp(d: DcAppDeps): Hono {
   const app = new Hono();
   const hubKeys = new Map<string, CryptoKey>();
@@ -131,7 +139,7 @@ export function createReferenceDcApp(d: DcAppDeps): Hono {
   });
 
   app.post('/v1/records', async (c) => {
-    if (d.faults.slowMs) await new Promise((r) => setTimeout(r, d.faults.slowMs));
+    if (d.faults.slowMs && !(await slow(c, d.faults.slowMs))) return err(c, 503, 'INJECTED', 'the client left during the injected delay');
     if (d.faults.take('error500')) return err(c, 500, 'INJECTED', 'injected fault: 500');
     const hubId = await authHub(c);
     if (typeof hubId !== 'string') return hubId;
@@ -156,7 +164,7 @@ export function createReferenceDcApp(d: DcAppDeps): Hono {
   /** Many records in one sealed packet: one decryption and one signature for all; each record
    *  keeps its own idempotency (its recordId) and gets its own result. */
   app.post('/v1/record-batches', async (c) => {
-    if (d.faults.slowMs) await new Promise((r) => setTimeout(r, d.faults.slowMs));
+    if (d.faults.slowMs && !(await slow(c, d.faults.slowMs))) return err(c, 503, 'INJECTED', 'the client left during the injected delay');
     if (d.faults.take('error500')) return err(c, 500, 'INJECTED', 'injected fault: 500');
     const hubId = await authHub(c);
     if (typeof hubId !== 'string') return hubId;

@@ -214,10 +214,13 @@ export async function startReferenceDc(opts: ReferenceDcOptions): Promise<Refere
     onStored: () => { if (resultDelayMs <= tick) wake?.(); }, stats,
   });
   const requestListener = getRequestListener(app.fetch);
+  const inflight = new Map<ServerResponse, Promise<unknown>>();
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     // "down": every hub connection is cut without an answer; the admin API stays reachable
     if (faults.down && !req.url?.startsWith('/v1/admin')) { req.socket.destroy(); return; }
-    void requestListener(req, res);
+    const done = Promise.resolve(requestListener(req, res)).catch((e: unknown) => log.error('request failed', { error: e }));
+    inflight.set(res, done);
+    void done.finally(() => inflight.delete(res));
   };
 
   // ---- the listener: closed during a 'refuse' outage and reopened on the same port ----
@@ -247,6 +250,11 @@ export async function startReferenceDc(opts: ReferenceDcOptions): Promise<Refere
       current.close();
       current.closeIdleConnections();
       current = null;
+      // connections busy now (this admin request, a slow post) must not stay open after their answer
+      for (const res of inflight.keys()) {
+        if (!res.headersSent) res.setHeader('connection', 'close');
+        else res.once('finish', () => res.socket?.end());
+      }
       log.info('reference DC down: listener closed', { port });
     } else if (!refuse && !current) {
       await listen();
@@ -275,6 +283,8 @@ export async function startReferenceDc(opts: ReferenceDcOptions): Promise<Refere
       await jobLoop;
       await applying.catch(() => undefined);
       await Promise.all([...servers].map((s) => new Promise<void>((r) => { s.close(() => r()); s.closeAllConnections(); })));
+      // handlers of cut connections see their request aborted and finish before the store closes
+      await Promise.all(inflight.values());
       await gallery.close();
       await db.close();
     },
