@@ -1,4 +1,8 @@
-/** `npm run dc`: the reference DC on its own port (DC_PORT, default 8443). */
+/**
+ * `npm run dc`: the reference DC on its own port. Env: DC_PORT (8443), DC_HOST (127.0.0.1),
+ * DC_DATA_DIR (./data/dc), DC_BOOTSTRAP_TOKEN, DC_ADMIN_TOKEN (made and printed when unset),
+ * DC_RESULT_DELAY_MS (5000), DC_CARD_READY_MS (unset: no card_ready announcements).
+ */
 import { randomBytes } from 'node:crypto';
 import { resolve, join } from 'node:path';
 import { createLogger } from '../log.ts';
@@ -10,6 +14,7 @@ const bootstrapToken = process.env.DC_BOOTSTRAP_TOKEN ?? 'demo-bootstrap-token';
 const dc = await startReferenceDc({
   dataDir, port: Number(process.env.DC_PORT ?? 8443), host: process.env.DC_HOST ?? '127.0.0.1',
   bootstrapToken, adminToken, resultDelayMs: Number(process.env.DC_RESULT_DELAY_MS ?? 5000),
+  cardReadyAfterMs: process.env.DC_CARD_READY_MS ? Number(process.env.DC_CARD_READY_MS) : undefined,
   logger: createLogger('info', { svc: 'reference-dc' }),
 });
 console.log(`
