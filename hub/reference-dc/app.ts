@@ -206,7 +206,7 @@ export function createReferenceDcApp(d: DcAppDeps): Hono {
     try { return JSON.parse(new TextDecoder().decode(payload)) as unknown; } catch { return err(c, 400, 'INVALID_RECORD', 'the record is not JSON'); }
   }
 
-  type Stored = { receiptId: string; duplicate: boolean; error?: undefined } | { error: { status: 400 | 409; code: string; message: string }; receiptId?: undefined; duplicate?: undefined };
+  type Stored = { receiptId: string; duplicate: boolean; error?: undefined } | { error: { status: 400; code: string; message: string }; receiptId?: undefined; duplicate?: undefined };
 
   /** validates and stores records (and their 1:N jobs) in one transaction; repeats are recognised */
   async function storeRecords(hubId: string, items: { key: string | undefined; raw: unknown }[]): Promise<Stored[]> {
@@ -215,10 +215,13 @@ export function createReferenceDcApp(d: DcAppDeps): Hono {
     const out = await d.db.transaction(async (q) => {
       const results: Stored[] = [];
       for (const { key, raw } of items) {
-        if (!key || !/^[0-9a-f-]{36}$/i.test(key)) { results.push({ error: { status: 400, code: 'BAD_PACKET', message: 'the record id (Idempotency-Key) must be a uuid' } }); continue; }
+        // only a batch's records get here without a uuid (a single post's header is checked first)
+        if (!key || !/^[0-9a-f-]{36}$/i.test(key)) { results.push({ error: { status: 400, code: 'INVALID_RECORD', message: 'recordId: must be a uuid' } }); continue; }
+        // a packet under another record's key must not be taken for a repeat of that record
+        if ((raw as { recordId?: unknown } | null)?.recordId !== key) { results.push({ error: { status: 400, code: 'KEY_MISMATCH', message: 'Idempotency-Key differs from the record id' } }); continue; }
         const prior = await q.get<{ receipt_id: string; hub_id: string }>('SELECT receipt_id, hub_id FROM records WHERE record_id = ?', [key]);
         if (prior) {
-          if (prior.hub_id !== hubId) { results.push({ error: { status: 409, code: 'KEY_MISMATCH', message: 'that record id belongs to another hub' } }); continue; }
+          if (prior.hub_id !== hubId) { results.push({ error: { status: 400, code: 'KEY_MISMATCH', message: 'that record id belongs to another hub' } }); continue; }
           duplicates++;
           results.push({ receiptId: prior.receipt_id, duplicate: true });
           continue;
@@ -229,7 +232,6 @@ export function createReferenceDcApp(d: DcAppDeps): Hono {
           results.push({ error: { status: 400, code: 'INVALID_RECORD', message: `${i.path.join('.') || 'record'}: ${i.message}` } });
           continue;
         }
-        if (rec.data.recordId !== key) { results.push({ error: { status: 400, code: 'KEY_MISMATCH', message: 'Idempotency-Key differs from the record id' } }); continue; }
         if (rec.data.hubId !== hubId) { results.push({ error: { status: 400, code: 'INVALID_RECORD', message: 'hubId: differs from the signing hub' } }); continue; }
         const receiptId = randomUUID();
         // the record and its effect in one transaction: a crash never stores one without the other

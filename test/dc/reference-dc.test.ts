@@ -103,6 +103,10 @@ test('refusals name the problem and store nothing: not a packet, a bad signature
   const mismatch = await hub.postPacket('/v1/records', packet, randomUUID());
   assert.is(mismatch.status, 400);
   assert.is(code(mismatch), 'KEY_MISMATCH');
+  const stored = enrol(['DB2_B', '106_1']);
+  assert.is((await hub.postRecord(stored)).status, 201);
+  const underStoredKey = await hub.postPacket('/v1/records', packet, stored.recordId);
+  assert.is(code(underStoredKey), 'KEY_MISMATCH', "another record under a stored record's key is not a repeat");
   const bad = { ...rec, recordId: randomUUID(), body: { ...rec.body, nik: '123' } };
   const invalid = await hub.postRecord(bad);
   assert.is(invalid.status, 400);
@@ -111,7 +115,7 @@ test('refusals name the problem and store nothing: not a packet, a bad signature
   const noFingers = { ...rec, recordId: randomUUID(), body: { ...rec.body, fingerprints: [{ position: 11, format: 'iso19794-2', data: 'AAAA' }] } };
   assert.match((await hub.postRecord(noFingers)).body.error.message, /body\.fingerprints\.0\.position/);
   const after = await dc.stats();
-  assert.is(after.records.total, before.records.total);
+  assert.is(after.records.total, before.records.total + 1, 'only the good one');
 });
 
 test('hub authentication: unknown hub, no token, wrong audience, a too-long lifetime, a token for another hub', async () => {
