@@ -138,7 +138,6 @@ export async function startReferenceDc(opts: ReferenceDcOptions): Promise<Refere
     let result: { result: 'single' } | { result: 'duplicate'; candidates: Candidate[] };
     if (faults.forcedDuplicates.has(job.case_ref)) {
       const wanted = faults.forcedDuplicates.get(job.case_ref);
-      faults.forcedDuplicates.delete(job.case_ref);
       const candidate: Candidate = wanted
         ? { identityId: wanted, nikMasked: gallery.nikMaskedOf(wanted) ?? '****************', score: 0 }
         : (await gallery.best(probe)) ?? { identityId: 'ID-FORCED', nikMasked: '****************', score: 0 };
@@ -166,6 +165,7 @@ export async function startReferenceDc(opts: ReferenceDcOptions): Promise<Refere
       }
       return true;
     });
+    if (done) faults.forcedDuplicates.delete(job.case_ref);
     if (done && joins) await gallery.add([{ identityId, nikMasked: maskedNik(body.nik), fingers: probeIso }]);
   }
 
@@ -176,7 +176,13 @@ export async function startReferenceDc(opts: ReferenceDcOptions): Promise<Refere
        WHERE j.done_at IS NULL AND j.due_at <= ? ORDER BY j.id LIMIT 50`, [now]);
     for (const job of due) {
       if (!running) return;
-      await runUniquenessJob(job);
+      try {
+        await runUniquenessJob(job);
+      } catch (e) {
+        // one job that keeps failing must not hold up the others: it is tried again later
+        log.error('uniqueness job failed; retrying in 5 s', { recordId: job.record_id, error: e });
+        await db.run('UPDATE jobs SET due_at = ? WHERE id = ? AND done_at IS NULL', [new Date(Date.now() + 5000).toISOString(), job.id]);
+      }
     }
     const cards = await db.all<{ record_id: string; hub_id: string; case_ref: string; card_serial: string }>(
       `SELECT c.record_id, r.hub_id, r.case_ref, c.card_serial FROM card_jobs c JOIN records r ON r.record_id = c.record_id
