@@ -40,9 +40,17 @@ try {
   const token = await hub.token({ exp: '5m' });
   const headers = (key: string) => ({ authorization: `Bearer ${token}`, 'idempotency-key': key, 'content-type': 'application/jose' });
 
+  // the DC process's CPU time (user + system) from /proc, to tell its cost from the client's
+  const dcCpuMs = (): number => {
+    try {
+      const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(f[11]) + Number(f[12])) * 10;
+    } catch { return NaN; }
+  };
   async function run(label: string, items: { path: string; key: string; packet: string; count: number }[], inFlight: number): Promise<void> {
     let next = 0;
     let accepted = 0;
+    const cpu0 = dcCpuMs();
     const started = performance.now();
     await Promise.all(Array.from({ length: inFlight }, async () => {
       while (next < items.length) {
@@ -53,7 +61,8 @@ try {
       }
     }));
     const s = (performance.now() - started) / 1000;
-    console.log(`${label.padEnd(44)} ${String(accepted).padStart(6)} records in ${s.toFixed(2)} s = ${Math.round(accepted / s)} records/s`);
+    const cpuPerRecord = (dcCpuMs() - cpu0) / accepted;
+    console.log(`${label.padEnd(44)} ${String(accepted).padStart(6)} records in ${s.toFixed(2)} s = ${String(Math.round(accepted / s)).padStart(5)} records/s; DC CPU ${cpuPerRecord.toFixed(2)} ms/record`);
   }
 
   const singles = async (n: number) => Promise.all(records(n).map(async (r) => ({ path: '/v1/records', key: r.recordId, packet: await hub.seal(r), count: 1 })));
