@@ -90,6 +90,18 @@ export const HubConfigSchema = z.object({
     /** PEM file of the country-signing CA certificates trusted for passive authentication */
     trustFile: z.string().optional(),
   }).default({ mode: 'simulator' }),
+  collection: z.object({
+    /** tries each index finger gets against the chip */
+    maxTries: z.number().int().min(1).max(10).default(3),
+    /** both index fingers must match (SOP); false: one matching finger is enough */
+    requireBothFingers: z.boolean().default(true),
+    /** a kiosk untouched this long wipes the collection from its screen (the case is unchanged) */
+    kioskIdleSeconds: z.number().int().min(10).max(3600).default(90),
+    /** the hub ends a session nobody touched for this long (a kiosk that died mid-flow) */
+    sessionTimeoutSeconds: z.number().int().min(30).max(24 * 3600).default(600),
+    /** how long the kiosk waits for a finger on the scanner */
+    captureTimeoutSeconds: z.number().int().min(3).max(120).default(20),
+  }).default({ maxTries: 3, requireBothFingers: true, kioskIdleSeconds: 90, sessionTimeoutSeconds: 600, captureTimeoutSeconds: 20 }),
   services: z.array(ServiceConfigSchema).optional(),
   counters: z.array(CounterConfigSchema).optional(),
   /** base64 of 32 bytes; otherwise a key file is made in the data folder on first start */

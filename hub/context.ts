@@ -11,6 +11,9 @@ import type { DcLink } from './dc/link.ts';
 import type { OutboxStore } from './dc/outbox-store.ts';
 import type { OperatorFingerprints } from './auth/operator-fingerprints.ts';
 import type { DeviceManager } from './devices/manager.ts';
+import type { CollectionService } from './collection/collection-service.ts';
+import type { CardStock } from './collection/stock.ts';
+import type { AtRestCipher } from './security/at-rest.ts';
 
 export interface HubContext {
   config: HubConfig;
@@ -27,8 +30,15 @@ export interface HubContext {
   printer: TicketPrinter;
   devices: DeviceManager;
   fingerprints: OperatorFingerprints;
+  collections: CollectionService;
+  stock: CardStock;
+  cipher: AtRestCipher;
   /** sends an event to a Socket.IO namespace (a no-op until the Node server attached one) */
-  realtime: { emit(namespace: string, event: string, data: unknown): void };
+  realtime: {
+    emit(namespace: string, event: string, data: unknown): void;
+    /** to one kiosk's sockets only (its room), e.g. its collection session */
+    emitToKiosk(deviceId: string, event: string, data: unknown): void;
+  };
   /** key of the MAC on ticket QR codes */
   qrKey: Buffer;
   clientAddress(c: Context): string;

@@ -18,7 +18,10 @@ import { districtLookup } from './store/regions.ts';
 import { AtRestCipher, loadOrCreateMasterKey } from './security/at-rest.ts';
 import { AuthService } from './auth/auth-service.ts';
 import { QueueService } from './queue/queue-service.ts';
-import { seedDemo, seedOffice, type DemoCredentials } from './seed.ts';
+import { seedDemo, seedDemoStock, seedOffice, type DemoCredentials } from './seed.ts';
+import { CardStock } from './collection/stock.ts';
+import { CollectionService } from './collection/collection-service.ts';
+import { DEMO_PEOPLE, demoCardSerial } from './demo/residents.ts';
 import { createHttpApp, SCREENS } from './http/app.ts';
 import { attachNamespaces } from './realtime/namespaces.ts';
 import { createDeviceManager, type DeviceManager } from './devices/manager.ts';
@@ -114,8 +117,10 @@ export async function createHub(opts: StartOptions = {}): Promise<Hub> {
     cleanups.unshift(() => devices.close());
 
     const outbox = new OutboxStore(db, cipher);
+    const stock = new CardStock(db, cipher);
+    if (demo) await seedDemoStock(db, cipher, stock, DEMO_PEOPLE.filter((p) => p.kind === 'resident'), demoCardSerial);
     let dc: DcLink | null = null;
-    const cases = new CaseService(db, cipher, outbox, districtLookup(), () => config.dc.hubId, undefined, () => dc?.wake());
+    const cases = new CaseService(db, cipher, outbox, districtLookup(), () => config.dc.hubId, undefined, () => dc?.wake(), stock);
     const endpoint = await resolveDcEndpoint(config, dataDir, log, cleanups);
     if (endpoint) {
       const link = new DcLink({
@@ -133,12 +138,19 @@ export async function createHub(opts: StartOptions = {}): Promise<Hub> {
       cleanups.unshift(() => link.stop());
     }
 
+    const qrKey = createHmac('sha256', master).update('ticket-qr').digest();
+    const collections = new CollectionService({
+      db, cipher, outbox, stock, queue, devices, regions: districtLookup(), config, qrKey, log: log.child({ part: 'collection' }),
+      hubId: () => config.dc.hubId, onRecord: () => dc?.wake(), audit: (actor, action, detail) => auth.audit(actor, action, detail),
+    });
+    await collections.load();
+    cleanups.unshift(() => collections.close());
     const context: HubContext = {
       config, version: VERSION, startedAt: Date.now(), log, db, auth, queue, cases, outbox, dc,
-      printer: devices.printer, devices,
+      printer: devices.printer, devices, collections, stock, cipher,
       fingerprints: new OperatorFingerprints(db, cipher),
-      realtime: { emit: () => undefined },
-      qrKey: createHmac('sha256', master).update('ticket-qr').digest(),
+      realtime: { emit: () => undefined, emitToKiosk: () => undefined },
+      qrKey,
       clientAddress: (c: Context) => {
         const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
         return incoming?.socket?.remoteAddress ?? 'unknown';

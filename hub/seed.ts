@@ -6,11 +6,14 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomInt } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import type { Database } from './store/db.ts';
 import type { AuthService } from './auth/auth-service.ts';
 import type { HubConfig } from './config.ts';
-import { DEFAULT_COUNTERS, DEFAULT_SERVICES } from './domain/index.ts';
+import { DEFAULT_COUNTERS, DEFAULT_SERVICES, maskNik } from './domain/index.ts';
+import type { AtRestCipher } from './security/at-rest.ts';
+import type { CardStock } from './collection/stock.ts';
+import type { DemoPerson } from './demo/residents.ts';
 
 export interface DemoCredentials {
   kioskToken: string;
@@ -54,4 +57,26 @@ export async function seedDemo(db: Database, auth: AuthService, dataDir: string)
   await auth.createUser(creds.supervisor.username, 'Supervisor', 'supervisor', creds.supervisor.pin);
   writeFileSync(file, JSON.stringify(creds, null, 2) + '\n', { mode: 0o600 });
   return creds;
+}
+
+/**
+ * Demo mode: the test residents' cards are in stock (as if the DC had announced them ready), each
+ * with its enrolment case, so the whole collection can be walked with the simulator panel. Cards
+ * already in the stock table (collected or returned in an earlier run) are left as they are.
+ */
+export async function seedDemoStock(db: Database, cipher: AtRestCipher, stock: CardStock, people: readonly DemoPerson[], cardSerial: (p: DemoPerson) => string): Promise<void> {
+  const at = new Date();
+  const iso = at.toISOString();
+  await db.transaction(async (q) => {
+    for (const p of people) {
+      const serial = cardSerial(p);
+      if (await q.get('SELECT 1 FROM card_stock WHERE card_serial = ?', [serial])) continue;
+      const caseId = randomUUID();
+      await q.run(`INSERT INTO cases (id, kind, status, nik_enc, nik_hash, nik_masked, name_enc, created_at, updated_at, created_by)
+                   VALUES (?, 'enrolment', 'card_ready', ?, ?, ?, ?, ?, ?, 'demo')`,
+      [caseId, cipher.encrypt(p.nik, 'cases.nik'), cipher.lookupHash(p.nik, 'nik'), maskNik(p.nik), cipher.encrypt(p.fullName, 'cases.name'), iso, iso]);
+      await q.run('INSERT INTO case_events (case_id, type, at, actor, data_json) VALUES (?, ?, ?, ?, ?)', [caseId, 'demo.card_ready', iso, 'demo', JSON.stringify({ cardSerial: serial })]);
+      await stock.receive(q, { caseId, cardSerial: serial, nik: p.nik, fullName: p.fullName }, at);
+    }
+  });
 }

@@ -62,6 +62,13 @@ export const ReceiptSchema = z.object({
   rows: z.array(z.object({ label: z.string().max(60), value: z.string().max(200) })).max(60),
   issuedAt: z.union([z.date(), z.string().datetime({ offset: true })]),
   qrText: z.string().min(1).max(500).optional(),
+  /** an image after the rows (the resident's signature): RGBA, width a multiple of 8 dots */
+  image: z.object({
+    caption: z.string().max(60).optional(),
+    width: z.number().int().min(8).max(576).refine((w) => w % 8 === 0, 'width must be a multiple of 8'),
+    height: z.number().int().min(1).max(600),
+    rgba: z.instanceof(Uint8Array),
+  }).refine((i) => i.rgba.length === i.width * i.height * 4, 'rgba must hold width*height*4 bytes').optional(),
   footerId: z.string().max(300).optional(),
   footerEn: z.string().max(300).optional(),
   timeZone: z.string().optional(),
@@ -78,9 +85,15 @@ export function layoutReceipt(input: Receipt): PrintJob {
     { type: 'text', text: r.titleEn, align: 'center' },
     { type: 'rule' },
     ...r.rows.map((row): PrintBlock => ({ type: 'text', text: `${row.label}: ${row.value}` })),
+  ];
+  if (r.image) {
+    if (r.image.caption) blocks.push({ type: 'text', text: r.image.caption });
+    blocks.push({ type: 'image', width: r.image.width, height: r.image.height, rgba: r.image.rgba, align: 'center' });
+  }
+  blocks.push(
     { type: 'rule' },
     { type: 'text', text: formatIssued(r.issuedAt, r.timeZone ?? 'Asia/Jakarta') },
-  ];
+  );
   if (r.qrText) blocks.push({ type: 'qr', data: r.qrText, align: 'center' });
   if (r.footerId) blocks.push({ type: 'text', text: r.footerId, align: 'center' });
   if (r.footerEn) blocks.push({ type: 'text', text: r.footerEn, align: 'center' });

@@ -11,6 +11,7 @@ import type { AtRestCipher } from '../security/at-rest.ts';
 import type { OutboxStore } from '../dc/outbox-store.ts';
 import { maskNik, validateNik, type RegionLookup } from '../domain/index.ts';
 import { HubError } from '../http/errors.ts';
+import type { CardStock } from '../collection/stock.ts';
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64');
 
@@ -27,7 +28,7 @@ export const EnrolmentInputSchema = z.object({
 });
 export type EnrolmentInput = z.infer<typeof EnrolmentInputSchema>;
 
-export type CaseStatus = 'recorded' | 'unique' | 'duplicate' | 'card_ready';
+export type CaseStatus = 'recorded' | 'unique' | 'duplicate' | 'card_ready' | 'collected' | 'collection_failed';
 
 export interface CaseView {
   id: string; kind: 'enrolment' | 'collection'; status: CaseStatus; nikMasked: string;
@@ -49,6 +50,8 @@ export class CaseService {
     private readonly hubId: () => string,
     private readonly now: () => Date = () => new Date(),
     private readonly onRecord: () => void = () => undefined,
+    /** where a card announced ready enters this office's stock */
+    private readonly stock?: CardStock,
   ) {}
 
   /** Validates every template with our ISO/IEC 19794-2 reader before accepting anything. */
@@ -115,6 +118,13 @@ export class CaseService {
     const at = this.now();
     await q.run(`UPDATE cases SET status = 'card_ready', updated_at = ? WHERE id = ?`, [at.toISOString(), caseId]);
     await this.event(q, caseId, 'dc.card_ready', at, 'dc', { cardSerial: body.cardSerial });
+    if (this.stock) {
+      const row = await q.get<{ nik_enc: Buffer; name_enc: Buffer | null }>('SELECT nik_enc, name_enc FROM cases WHERE id = ?', [caseId]);
+      await this.stock.receive(q, {
+        caseId, cardSerial: body.cardSerial, nik: this.cipher.decryptText(row!.nik_enc, 'cases.nik'),
+        fullName: row!.name_enc ? this.cipher.decryptText(row!.name_enc, 'cases.name') : '-',
+      }, at);
+    }
     return true;
   }
 

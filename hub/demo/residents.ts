@@ -29,3 +29,6 @@ export const DEMO_PEOPLE: DemoPerson[] = [
 export function demoPerson(id: string): DemoPerson | undefined {
   return DEMO_PEOPLE.find((p) => p.id === id);
 }
+
+/** The serial printed on (and stored in the chip of) a demo resident's card. */
+export const demoCardSerial = (p: DemoPerson): string => `KTPDEMO${p.nik.slice(-6)}`;

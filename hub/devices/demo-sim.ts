@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import {
   card as cardLib, EscPosPrinterSimulator, FVC2002_DPI, Isdv4PadSimulator, R30xScannerSimulator, tiffToScannerImage,
 } from '../../devices/index.ts';
-import { DEMO_DB, DEMO_PEOPLE, demoPerson, type DemoPerson } from '../demo/residents.ts';
+import { DEMO_DB, DEMO_PEOPLE, demoCardSerial, demoPerson, type DemoPerson } from '../demo/residents.ts';
 import { maskNik } from '../domain/index.ts';
 import { HubError } from '../http/errors.ts';
 
@@ -45,7 +45,7 @@ export class DemoSimulators {
       set = this.testPki().then((pki) => cardLib.createTestCardSet({
         pki,
         rightIndex: `${person.fingers.rightIndex}_1`, leftIndex: `${person.fingers.leftIndex}_1`,
-        biodata: { nik: person.nik, name: person.fullName, sex: person.sex, dateOfBirth: person.dateOfBirth, cardSerial: `KTPDEMO${person.nik.slice(-6)}` },
+        biodata: { nik: person.nik, name: person.fullName, sex: person.sex, dateOfBirth: person.dateOfBirth, cardSerial: demoCardSerial(person) },
       }));
       this.cardSets.set(person.id, set);
     }

@@ -7,14 +7,14 @@
 import { readFileSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
 import {
-  card as cardLib, EscPosPrinterDriver, EscPosPrinterSimulator, Isdv4PadDriver, Isdv4PadSimulator, layoutQueueTicket,
+  card as cardLib, EscPosPrinterDriver, EscPosPrinterSimulator, Isdv4PadDriver, Isdv4PadSimulator, layoutQueueTicket, layoutReceipt,
   openSerialDevice, R30xScannerDriver, R30xScannerSimulator, type SerialDeviceDriver,
   type DeviceStatus as DriverStatus, type TransportFactory,
 } from '../../devices/index.ts';
 import type { HubConfig } from '../config.ts';
 import { ConfigError } from '../config.ts';
 import type { Logger } from '../log.ts';
-import type { DeviceState, DeviceStates, PrintResult, QueueTicketPrintout, TicketPrinter } from './ports.ts';
+import type { DeviceState, DeviceStates, PrintResult, QueueTicketPrintout, ReceiptPrintout, TicketPrinter } from './ports.ts';
 import { FingerprintService } from './fingerprint.ts';
 import { DemoSimulators } from './demo-sim.ts';
 
@@ -41,12 +41,25 @@ class NoPrinter implements TicketPrinter {
   async printQueueTicket(_t: QueueTicketPrintout): Promise<PrintResult> {
     return { ok: false, code: 'PRINTER_OFFLINE', message: 'no ticket printer is configured at this counter' };
   }
+  async printReceipt(_r: ReceiptPrintout): Promise<PrintResult> {
+    return { ok: false, code: 'PRINTER_OFFLINE', message: 'no receipt printer is configured at this counter' };
+  }
 }
 
 class EscPosTicketPrinter implements TicketPrinter {
   constructor(private readonly driver: EscPosPrinterDriver, private readonly timeZone: string) {}
   async printQueueTicket(t: QueueTicketPrintout): Promise<PrintResult> {
     const r = await this.driver.print(layoutQueueTicket({ ...t, timeZone: this.timeZone }));
+    return r.ok ? { ok: true } : r;
+  }
+  async printReceipt(receipt: ReceiptPrintout): Promise<PrintResult> {
+    let job;
+    try {
+      job = layoutReceipt({ ...receipt, timeZone: this.timeZone });
+    } catch (e) {
+      return { ok: false, code: 'PRINTER_ERROR', message: `receipt layout refused: ${(e as Error).message}` };
+    }
+    const r = await this.driver.print(job);
     return r.ok ? { ok: true } : r;
   }
 }

@@ -21,8 +21,22 @@ export interface QueueTicketPrintout {
   qrText: string;
 }
 
+/** A receipt (the handover receipt): label/value rows, an optional image, a QR. */
+export interface ReceiptPrintout {
+  officeName: string;
+  titleId: string;
+  titleEn: string;
+  rows: { label: string; value: string }[];
+  issuedAt: string;
+  qrText?: string;
+  image?: { caption?: string; width: number; height: number; rgba: Uint8Array<ArrayBuffer> };
+  footerId?: string;
+  footerEn?: string;
+}
+
 export interface TicketPrinter {
   printQueueTicket(t: QueueTicketPrintout): Promise<PrintResult>;
+  printReceipt(r: ReceiptPrintout): Promise<PrintResult>;
 }
 
 export interface DeviceStates {

@@ -2,3 +2,4 @@
 export * from './nik.ts';
 export * from './queue.ts';
 export * from './services.ts';
+export * from './collection.ts';

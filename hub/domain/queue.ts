@@ -40,6 +40,23 @@ export function dayKey(at: Date, timeZone: string): string {
   return f.format(at);
 }
 
+/** The UTC instants (ISO) where the office's calendar `day` starts and ends. */
+export function dayBounds(day: string, timeZone: string): { start: string; end: string } {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const offsetAt = (utcMs: number) => {
+    const f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    const p = Object.fromEntries(f.formatToParts(new Date(utcMs)).map((x) => [x.type, x.value]));
+    return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second)) - utcMs;
+  };
+  const localMidnight = (yy: number, mm: number, dd: number) => {
+    const guess = Date.UTC(yy, mm - 1, dd);
+    // twice, so a zone whose offset changes that night still lands on its midnight
+    const first = guess - offsetAt(guess);
+    return guess - offsetAt(first);
+  };
+  return { start: new Date(localMidnight(y, m, d)).toISOString(), end: new Date(localMidnight(y, m, d + 1)).toISOString() };
+}
+
 export function formatLabel(prefix: string, n: number): string {
   return `${prefix}-${String(n).padStart(3, '0')}`;
 }

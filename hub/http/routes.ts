@@ -13,6 +13,7 @@ import type { Principal } from '../auth/roles.ts';
 import { body } from './validate.ts';
 import { qrSvg, ticketQrText } from '../queue/ticket-qr.ts';
 import { EnrolmentInputSchema } from '../cases/case-service.ts';
+import { COLLECTION_ROUTES } from './collection-routes.ts';
 
 export interface RouteSpec {
   method: 'GET' | 'POST';
@@ -80,7 +81,7 @@ function demoOf(hub: HubContext) {
   return hub.devices.demo;
 }
 
-export const ROUTES: RouteSpec[] = [
+const BASE_ROUTES: RouteSpec[] = [
   {
     method: 'GET', path: '/api/health', roles: 'public',
     handler: async (c, hub) => {
@@ -245,7 +246,7 @@ export const ROUTES: RouteSpec[] = [
     method: 'GET', path: '/api/supervisor/stats', roles: ['supervisor'],
     handler: async (c, hub) => {
       const day = dayParam(c, hub);
-      return c.json({ day, services: await hub.queue.dayStats(day) });
+      return c.json({ day, services: await hub.queue.dayStats(day), collection: await hub.collections.dayStats(day) });
     },
   },
   {
@@ -442,3 +443,6 @@ export const ROUTES: RouteSpec[] = [
     handler: async (c, hub) => c.json({ devices: hub.devices.states() }),
   },
 ];
+
+/** every route of the hub */
+export const ROUTES: RouteSpec[] = [...BASE_ROUTES, ...COLLECTION_ROUTES];

@@ -312,6 +312,13 @@ export class QueueService extends EventEmitter<QueueEvents> {
     return toTicket(r);
   }
 
+  /** The NIK a ticket was issued for (decrypted; for the collection kiosk's ticket scan). */
+  async ticketNik(id: string): Promise<string> {
+    const r = await this.db.get<{ nik_enc: Buffer }>('SELECT nik_enc FROM tickets WHERE id = ?', [id]);
+    if (!r) throw new HubError(404, 'UNKNOWN_TICKET', `no ticket ${id}`);
+    return this.cipher.decryptText(r.nik_enc, 'tickets.nik');
+  }
+
   async ticketsOfDay(day: string): Promise<Ticket[]> {
     return (await this.db.all<TicketRow>(`SELECT ${TICKET_COLS} FROM tickets WHERE day = ? ORDER BY issued_at`, [day])).map(toTicket);
   }

@@ -33,11 +33,13 @@ export function attachNamespaces(io: Server, hub: HubContext): () => void {
   // Any other namespace (including the default '/') is refused.
   io.use((_socket, next) => next(new Error('FORBIDDEN')));
 
-  hub.realtime.emit = (ns, event, data) => { if (NAMESPACES[ns]) io.of(ns).emit(event, data); };
   const display = io.of('/display');
   const operator = io.of('/operator');
   const kiosk = io.of('/kiosk');
   const supervisor = io.of('/supervisor');
+  const kioskRoom = (deviceId: string) => `kiosk:${deviceId}`;
+  hub.realtime.emit = (ns, event, data) => { if (NAMESPACES[ns]) io.of(ns).emit(event, data); };
+  hub.realtime.emitToKiosk = (deviceId, event, data) => { kiosk.to(kioskRoom(deviceId)).emit(event, data); };
 
   const sendDisplay = async (target: { emit: (ev: string, data: unknown) => unknown }) =>
     target.emit('display:state', { ...(await hub.queue.displayState()), officeName: hub.config.officeName });
@@ -49,7 +51,12 @@ export function attachNamespaces(io: Server, hub: HubContext): () => void {
     void sendQueue(s).catch((e) => hub.log.warn('queue state failed', { error: e }));
     s.emit('devices:state', devicesPayload());
   });
-  kiosk.on('connection', (s) => { s.emit('devices:state', devicesPayload()); });
+  kiosk.on('connection', (s) => {
+    // a kiosk gets its own collection session only: personal data never go to another kiosk
+    const p = (s.data as { principal: Principal }).principal;
+    if (p.kind === 'device') void s.join(kioskRoom(p.deviceId));
+    s.emit('devices:state', devicesPayload());
+  });
   supervisor.on('connection', (s) => { s.emit('devices:state', devicesPayload()); });
 
   // Coalesce bursts of changes into one broadcast per tick per namespace.
@@ -100,8 +107,26 @@ export function attachNamespaces(io: Server, hub: HubContext): () => void {
   };
   pad?.on('point', onPoint);
 
+  // collection sessions: the officer follows every one, each kiosk its own
+  const onCollection = (v: { kioskId: string | null }) => {
+    operator.emit('collection:state', v);
+    if (v.kioskId) hub.realtime.emitToKiosk(v.kioskId, 'collection:state', v);
+  };
+  const onGuidance = (g: { kioskId: string | null }) => {
+    operator.emit('collection:guidance', g);
+    if (g.kioskId) hub.realtime.emitToKiosk(g.kioskId, 'collection:guidance', g);
+  };
+  const onEnded = (e: { collectionId: string }) => { operator.emit('collection:ended', e); };
+  hub.collections.on('state', onCollection);
+  hub.collections.on('guidance', onGuidance);
+  hub.collections.on('ended', onEnded);
+
   return () => {
+    hub.collections.off('state', onCollection);
+    hub.collections.off('guidance', onGuidance);
+    hub.collections.off('ended', onEnded);
     hub.realtime.emit = () => undefined;
+    hub.realtime.emitToKiosk = () => undefined;
     hub.devices.events.off('card', onCard);
     pad?.off('point', onPoint);
     clearInterval(sweep);

@@ -115,6 +115,35 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: 'card stock and collections',
+    sql: `
+      CREATE TABLE card_stock (
+        id TEXT PRIMARY KEY, case_id TEXT NOT NULL REFERENCES cases(id), card_serial TEXT NOT NULL UNIQUE,
+        nik_hash TEXT NOT NULL, nik_masked TEXT NOT NULL, name_enc BLOB NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('in_stock','collected','returned')),
+        received_at TEXT NOT NULL, collected_at TEXT, returned_at TEXT, return_reason TEXT, collection_id TEXT
+      );
+      CREATE INDEX card_stock_nik ON card_stock (nik_hash, status);
+      CREATE TABLE collections (
+        id TEXT PRIMARY KEY, stock_id TEXT NOT NULL REFERENCES card_stock(id), case_id TEXT NOT NULL REFERENCES cases(id),
+        day TEXT NOT NULL, kiosk_id TEXT, identified_by TEXT NOT NULL CHECK (identified_by IN ('nik','ticket','summons')),
+        status TEXT NOT NULL CHECK (status IN ('in_progress','berhasil','gagal','cancelled','abandoned')),
+        step TEXT NOT NULL, fingers_json TEXT NOT NULL, officer TEXT, old_ktp TEXT CHECK (old_ktp IN ('withdrawn','none')),
+        signature_enc BLOB, receipt_number TEXT UNIQUE, end_reason TEXT,
+        started_at TEXT NOT NULL, card_read_at TEXT, data_confirmed_at TEXT, verified_at TEXT, signed_at TEXT,
+        completed_at TEXT, ended_at TEXT
+      );
+      CREATE UNIQUE INDEX collections_live ON collections (stock_id) WHERE status = 'in_progress';
+      CREATE INDEX collections_day ON collections (day, status);
+      CREATE TABLE collection_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, collection_id TEXT NOT NULL REFERENCES collections(id), type TEXT NOT NULL,
+        at TEXT NOT NULL, actor TEXT, data_json TEXT NOT NULL DEFAULT '{}'
+      );
+      CREATE INDEX collection_events_collection ON collection_events (collection_id);
+    `,
+  },
 ];
 
 export async function migrate(db: Database, migrations: Migration[] = MIGRATIONS): Promise<number> {
