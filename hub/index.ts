@@ -192,6 +192,7 @@ export async function startHub(opts: StartOptions = {}): Promise<RunningHub> {
 
     const screens = {
       kiosk: `${url}/kiosk/${demo ? `?token=${demo.kioskToken}` : ''}`,
+      collection: `${url}/collection/${demo ? `?token=${demo.kioskToken}` : ''}`,
       operator: `${url}/operator/`,
       supervisor: `${url}/supervisor/`,
       display: `${url}/display/${demo ? `?token=${demo.displayToken}` : ''}`,

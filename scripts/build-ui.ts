@@ -16,7 +16,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 export interface ScreenSpec {
   /** folder under dist/ui and URL path the hub serves it at */
-  name: 'kiosk' | 'operator' | 'supervisor' | 'display' | 'sim';
+  name: 'kiosk' | 'collection' | 'operator' | 'supervisor' | 'display' | 'sim';
   entry: string;
   html: string;
   /** folders copied beside the bundle as they are (name inside the screen folder -> source) */
@@ -25,6 +25,8 @@ export interface ScreenSpec {
 
 export const screens: ScreenSpec[] = [
   { name: 'kiosk', entry: 'kiosk-ui/kiosk/main.tsx', html: 'kiosk-ui/kiosk/index.html' },
+  /** the resident's collection kiosk (data reading, fingerprint verification, signature, receipt) */
+  { name: 'collection', entry: 'kiosk-ui/collection/main.tsx', html: 'kiosk-ui/collection/index.html' },
   { name: 'operator', entry: 'kiosk-ui/operator/main.tsx', html: 'kiosk-ui/operator/index.html' },
   { name: 'supervisor', entry: 'kiosk-ui/supervisor/main.tsx', html: 'kiosk-ui/supervisor/index.html' },
   /** the simulator panel (demo mode only: in production its API answers 404 and the page says so) */

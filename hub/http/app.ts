@@ -9,7 +9,7 @@ import { requireRole, type HubEnv } from './auth-middleware.ts';
 import { ROUTES, type RouteSpec } from './routes.ts';
 import { staticScreens } from './static.ts';
 
-export const SCREENS = ['kiosk', 'operator', 'supervisor', 'display', 'sim'] as const;
+export const SCREENS = ['kiosk', 'collection', 'operator', 'supervisor', 'display', 'sim'] as const;
 
 export function createHttpApp(hub: HubContext, uiDir: string, extraRoutes: RouteSpec[] = []): Hono<HubEnv> {
   const app = new Hono<HubEnv>();
