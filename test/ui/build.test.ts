@@ -15,8 +15,8 @@ test('every screen gets its page, bundle and assets; building twice gives the sa
   const second = await buildUi({ outDir: out });
   assert.equal(second.screens, first.screens);
   const files = Object.fromEntries(first.screens.map((s) => [s.name, s.files]));
-  assert.equal(Object.keys(files).sort(), ['display', 'kiosk', 'operator', 'sim', 'supervisor']);
-  for (const name of ['kiosk', 'operator', 'supervisor', 'sim']) {
+  assert.equal(Object.keys(files).sort(), ['collection', 'display', 'kiosk', 'operator', 'sim', 'supervisor']);
+  for (const name of ['kiosk', 'collection', 'operator', 'supervisor', 'sim']) {
     for (const f of ['index.html', 'app.js', 'app.css']) assert.ok(files[name]!.includes(f), `${name}/${f}`);
   }
   assert.ok(files.display!.includes('app.js'));
