@@ -55,6 +55,8 @@ export class DemoSimulators {
   state() {
     return {
       residents: DEMO_PEOPLE.map((p) => ({ id: p.id, kind: p.kind, fullName: p.fullName, nikMasked: maskNik(p.nik),
+        // test people only: the full NIK is what a newcomer types at the collection kiosk
+        ...(p.kind === 'resident' ? { nik: p.nik } : {}),
         fingers: { rightIndex: `${DEMO_DB}/${p.fingers.rightIndex}`, leftIndex: `${DEMO_DB}/${p.fingers.leftIndex}` } })),
       scanner: { fingerOn: this.fingerOn },
       card: { inserted: this.cardIn },

@@ -146,6 +146,8 @@ export const SimResidentSchema = z.object({
   kind: z.enum(['resident', 'operator']),
   fullName: z.string(),
   nikMasked: z.string(),
+  /** test people's NIKs (demo only), to type at the collection kiosk */
+  nik: z.optional(z.string()),
   fingers: z.object({ rightIndex: z.string(), leftIndex: z.string() }),
 });
 export type SimResident = z.infer<typeof SimResidentSchema>;

@@ -173,7 +173,7 @@ function Person({ person, busy, act, fingerOn, cardIn }: { person: SimResident; 
     <div class={`person${fingerOn || cardIn ? ' active' : ''}`} data-testid={`person-${person.id}`}>
       <div class="person-head">
         <b>{person.fullName}</b>
-        <span class="muted">{person.kind === 'operator' ? 'Petugas' : 'Warga'} · NIK {person.nikMasked} · {person.id}</span>
+        <span class="muted">{person.kind === 'operator' ? 'Petugas' : 'Warga'} · NIK <span data-testid={`nik-${person.id}`}>{person.nik ?? person.nikMasked}</span> · {person.id}</span>
         {fingerOn && <span class="badge">Jari di pemindai</span>}
         {cardIn && <span class="badge alt">Kartu di pembaca</span>}
       </div>
