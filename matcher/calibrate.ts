@@ -10,7 +10,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadFolder } from './evaluate.ts';
-import { compactTemplate, compareCompact, prepareProbe } from './match.ts';
+import { comparePrepared, prepareProbe } from './match.ts';
 import { THRESHOLDS } from './thresholds.ts';
 
 const root = process.env.KTP_DATASETS ?? fileURLToPath(new URL('../../shared/datasets/', import.meta.url));
@@ -21,11 +21,11 @@ for (const [db, dpi] of DBS) {
   for (const it of loadFolder(join(root, 'fvc2002', db), { dpi })) all.push({ key: `${db}/${it.finger}`, src: 'ours', t: it.template });
   for (const it of loadFolder(join(root, 'fvc2002', db), { dpi, templates: 'iso' })) all.push({ key: `${db}/${it.finger}`, src: 'iso', t: it.template });
 }
-const P = all.map((a) => prepareProbe(a.t)), C = all.map((a) => compactTemplate(a.t));
+const P = all.map((a) => prepareProbe(a.t));
 const imp: number[] = [], gen: number[] = [];
 const bySrc = new Map<string, number[]>();
 for (let i = 0; i < all.length; i++) for (let j = i + 1; j < all.length; j++) {
-  const s = Math.max(compareCompact(P[i]!, C[j]!), compareCompact(P[j]!, C[i]!));
+  const s = comparePrepared(P[i]!, P[j]!);
   if (all[i]!.key === all[j]!.key) { if (all[i]!.src === 'ours' && all[j]!.src === 'ours') gen.push(s); continue; }
   imp.push(s);
   const k = [all[i]!.src, all[j]!.src].sort().join('-');

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { decodeImage } from './image.ts';
 import { extractTemplate } from './extract.ts';
 import { decodeIso19794 } from './iso.ts';
-import { compactTemplate, prepareProbe, compareCompact } from './match.ts';
+import { comparePrepared, prepareProbe } from './match.ts';
 import type { Template } from './types.ts';
 
 export interface EvaluateOptions {
@@ -32,9 +32,9 @@ export interface EvaluateReport extends ErrorRates {
   genuinePairs: number;
   impostorPairs: number;
   extractMsMedian: number | null;
-  /** one-direction comparisons (prepared probe vs candidate) a second, one core */
+  /** symmetric comparisons (compare() on prepared templates) a second, one core */
   matchesPerSecond: number;
-  /** pairs scored a second (symmetric score = two comparisons), one core */
+  /** the same: a pair takes one symmetric comparison (kept for scripts that read it) */
   pairsPerSecond: number;
   meanMinutiae: number;
   meanQuality: number;
@@ -131,17 +131,15 @@ export function stretchTemplate(t: Template, sx: number, sy: number): Template {
   };
 }
 
-/** Symmetric score of two prepared templates, the same as compare(). */
 export function evaluateFolder(folder: string, opts: EvaluateOptions = {}): EvaluateReport {
   const items = loadFolder(folder, opts);
   const probes = items.map((i) => prepareProbe(i.template));
-  const cands = items.map((i) => compactTemplate(i.template));
   const genuine: number[] = [], impostor: number[] = [];
   const t0 = performance.now();
   let comparisons = 0;
   for (let i = 0; i < items.length; i++) {
     for (let j = i + 1; j < items.length; j++) {
-      const s = Math.max(compareCompact(probes[i]!, cands[j]!), compareCompact(probes[j]!, cands[i]!));
+      const s = comparePrepared(probes[i]!, probes[j]!);
       comparisons++;
       (items[i]!.finger === items[j]!.finger ? genuine : impostor).push(s);
     }
@@ -157,7 +155,7 @@ export function evaluateFolder(folder: string, opts: EvaluateOptions = {}): Eval
     impostorPairs: impostor.length,
     ...errorRates(genuine, impostor),
     extractMsMedian: times.length ? times[times.length >> 1]! : null,
-    matchesPerSecond: secs > 0 ? (2 * comparisons) / secs : 0,
+    matchesPerSecond: secs > 0 ? comparisons / secs : 0,
     pairsPerSecond: secs > 0 ? comparisons / secs : 0,
     meanMinutiae: items.reduce((s, i) => s + i.template.minutiae.length, 0) / Math.max(1, items.length),
     meanQuality: items.reduce((s, i) => s + i.template.quality, 0) / Math.max(1, items.length),

@@ -559,8 +559,8 @@ function findMinutiae(s: Uint8Array, w: number, h: number, info: (x: number, y: 
     idx[p] = cands.length;
     cands.push({ x, y, type, angle: 0, q: 0, alive: true, p });
   }
-  const DIR_LEN = 10;
-  const SPUR = 11, ISLAND = 18, BRIDGE = 11;
+  const DIR_LEN = Number(process.env.DL ?? 10);
+  const SPUR = Number(process.env.SPUR ?? 11), ISLAND = Number(process.env.ISL ?? 18), BRIDGE = Number(process.env.BRI ?? 11);
   for (const m of cands) {
     const branches: { end: number; len: number; hitMin: boolean }[] = [];
     for (let k = 0; k < 8; k++) {
@@ -615,9 +615,9 @@ function findMinutiae(s: Uint8Array, w: number, h: number, info: (x: number, y: 
   for (const m of cands) {
     if (!m.alive) continue;
     const inf = info(m.x, m.y);
-    if (inf.dist <= 1) { m.alive = false; continue; }
+    if (inf.dist <= Number(process.env.BD ?? 1)) { m.alive = false; continue; }
     m.q = inf.q * Math.min(1, inf.dist / 3);
-    if (m.q < 0.2) m.alive = false;
+    if (m.q < Number(process.env.QMIN ?? 0.2)) m.alive = false;
   }
   // broken ridges: two facing endings close together
   const alive = cands.filter((m) => m.alive);
@@ -629,7 +629,7 @@ function findMinutiae(s: Uint8Array, w: number, h: number, info: (x: number, y: 
       if (b.type !== 1 || !b.alive || !a.alive) continue;
       const dx = b.x - a.x, dy = b.y - a.y;
       const d = Math.hypot(dx, dy);
-      if (d > 16 || d < 1e-6) continue;
+      if (d > Number(process.env.FD ?? 16) || d < 1e-6) continue;
       const da = Math.abs(angDiff(a.angle, b.angle + Math.PI));
       if (da < 0.8) { a.alive = false; b.alive = false; }
     }
@@ -639,7 +639,7 @@ function findMinutiae(s: Uint8Array, w: number, h: number, info: (x: number, y: 
   for (let i = 0; i < alive2.length; i++) {
     const a = alive2[i]!;
     let close = 0;
-    for (const b of alive2) if (b !== a && Math.abs(b.x - a.x) + Math.abs(b.y - a.y) < 7) close++;
+    for (const b of alive2) if (b !== a && Math.abs(b.x - a.x) + Math.abs(b.y - a.y) < Number(process.env.CL ?? 7)) close++;
     if (close >= 1) a.alive = false;
   }
   const out: Minutia[] = [];

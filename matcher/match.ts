@@ -9,7 +9,9 @@ import type { Template } from './types.ts';
  * (local, so skin distortion does not break it), and the score comes from the pairing's size and
  * how many edges agree.
  */
-export const K = 10; // neighbours per minutia
+export const K = Number(process.env.MK ?? 10); // neighbours per minutia
+/** neighbours whose edges vote for root pairs (the nearest are the least distorted) */
+const KV = Number(process.env.KV ?? 6);
 const MAX_EDGE = 160; // px at 500 dpi
 const TWO_PI = 2 * Math.PI;
 
@@ -20,12 +22,12 @@ const NA = Math.ceil(TWO_PI / AQ);
 const ND = Math.ceil(MAX_EDGE / DQ) + 2;
 
 // edge similarity tolerances
-const D_TOL_ABS = 4;
-const D_TOL_REL = 0.05;
-const A_TOL = 0.3;
-const ROT_TOL = 0.4; // max deviation of a pair's rotation from the root's
+const D_TOL_ABS = Number(process.env.DTA ?? 4);
+const D_TOL_REL = Number(process.env.DTR ?? 0.05);
+const A_TOL = Number(process.env.ATOL ?? 0.3);
+const ROT_TOL = Number(process.env.RTOL ?? 0.4); // max deviation of a pair's rotation from the root's
 /** weight of an agreeing edge whose minutiae types differ (ending vs bifurcation; 'other' agrees with all) */
-const TYPE_W = 0.8;
+const TYPE_W = Number(process.env.TW ?? 0.8);
 
 export interface CompactTemplate {
   n: number;
@@ -34,25 +36,51 @@ export interface CompactTemplate {
   a: Float32Array;
   t: Uint8Array;
   q: Uint8Array;
-  /** n*K neighbour index or -1 */
+  /** n*K neighbour index or -1; each minutia's neighbours are sorted by distance */
   nb: Int16Array;
   ed: Float32Array;
   ea: Float32Array;
   eb: Float32Array;
   /** hash key of each edge (see prepareProbe), -1 if too long */
   ekey: Int32Array;
+  /** the edges with a key, sorted by key: probing the other's hash in this order reads it front to back */
+  sorted: Int16Array;
   /** convex hull of the minutiae, x,y pairs, counter-clockwise in pixel coordinates */
   hull: Float32Array;
+  /** origin of the two grids below (pixels) */
+  ox: number;
+  oy: number;
+  /** the hull widened by OV_MARGIN, rasterised in MASK_CELL cells: where this print was seen */
+  mw: number;
+  mh: number;
+  mask: Uint8Array;
+  /** minutiae bucketed in BUCKET cells (bw x bh), for pairing minutiae by position */
+  bw: number;
+  bh: number;
+  bstart: Uint16Array;
+  bidx: Uint8Array;
+  /** content signature: orders two templates so that compare(a, b) and compare(b, a) agree exactly */
+  sig: number;
+  /** bucket start offsets into hentries (length NKEYS+1), empty until the hash is built */
+  hstart: Uint16Array;
+  /** edge ids (i*K+k) */
+  hentries: Uint16Array;
 }
 
-export interface PreparedProbe extends CompactTemplate {
-  /** bucket start offsets into entries, length NKEYS+1 */
-  hstart: Int32Array;
-  /** edge ids (i*K+k) */
-  hentries: Int32Array;
-}
+/** A compact template whose edge hash is built (compactTemplate builds it lazily when first probed). */
+export type PreparedProbe = CompactTemplate;
 
 const NKEYS = ND * NA * NA;
+const EMPTY_U16 = new Uint16Array(0);
+/** how far outside the minutiae hull still counts as seen (px), and the cell of its raster */
+const OV_MARGIN = 12, MASK_CELL = 6;
+/** cell of the position buckets; also the largest tolerance of pairing by position */
+const BUCKET = 24;
+
+function seen(t: CompactTemplate, X: number, Y: number): boolean {
+  const cx = Math.floor((X - t.ox) / MASK_CELL), cy = Math.floor((Y - t.oy) / MASK_CELL);
+  return cx >= 0 && cy >= 0 && cx < t.mw && cy < t.mh && t.mask[cy * t.mw + cx] === 1;
+}
 
 function norm(a: number): number {
   a %= TWO_PI;
@@ -75,38 +103,77 @@ function adiff(a: number, b: number): number {
 
 export function compactTemplate(t: Template): CompactTemplate {
   // tiny templates cannot be matched meaningfully; the arrays stay valid anyway
-  const ms = t.minutiae.slice(0, 127);
-  const n = ms.length;
+  const ms = t.minutiae;
+  const n = Math.min(ms.length, 127);
   const x = new Float32Array(n), y = new Float32Array(n), a = new Float32Array(n);
   const ty = new Uint8Array(n), q = new Uint8Array(n);
-  ms.forEach((m, i) => { x[i] = m.x; y[i] = m.y; a[i] = norm(m.angle); ty[i] = m.type; q[i] = m.quality; });
+  let sig = 0;
+  for (let i = 0; i < n; i++) {
+    const m = ms[i]!;
+    x[i] = m.x; y[i] = m.y; a[i] = norm(m.angle); ty[i] = m.type; q[i] = m.quality;
+    sig = (Math.imul(sig, 31) + Math.imul(Math.round(m.x * 8), 7919) + Math.imul(Math.round(m.y * 8), 104729) + Math.round(a[i]! * 1000)) | 0;
+  }
   const nb = new Int16Array(n * K).fill(-1);
   const ed = new Float32Array(n * K), ea = new Float32Array(n * K), eb = new Float32Array(n * K);
-  const dist = new Float32Array(n);
-  const order: number[] = [];
+  // K nearest neighbours within MAX_EDGE by insertion into a short sorted list
+  const kd = new Float32Array(K), kj = new Int16Array(K);
   for (let i = 0; i < n; i++) {
-    order.length = 0;
+    let cnt = 0;
+    const xi = x[i]!, yi = y[i]!;
     for (let j = 0; j < n; j++) {
-      dist[j] = Math.hypot(x[j]! - x[i]!, y[j]! - y[i]!);
-      if (j !== i && dist[j]! <= MAX_EDGE) order.push(j);
+      if (j === i) continue;
+      const dx = x[j]! - xi, dy = y[j]! - yi;
+      const d2 = dx * dx + dy * dy;
+      if (d2 > MAX_EDGE * MAX_EDGE) continue;
+      if (cnt === K && d2 >= kd[K - 1]!) continue;
+      let k = cnt < K ? cnt++ : K - 1;
+      while (k > 0 && kd[k - 1]! > d2) { kd[k] = kd[k - 1]!; kj[k] = kj[k - 1]!; k--; }
+      kd[k] = d2; kj[k] = j;
     }
-    order.sort((p, r) => dist[p]! - dist[r]! || p - r);
-    for (let k = 0; k < K && k < order.length; k++) {
-      const j = order[k]!;
+    for (let k = 0; k < cnt; k++) {
+      const j = kj[k]!;
       const e = i * K + k;
       nb[e] = j;
-      ed[e] = dist[j]!;
-      ea[e] = norm(Math.atan2(-(y[j]! - y[i]!), x[j]! - x[i]!) - a[i]!);
+      ed[e] = Math.sqrt(kd[k]!);
+      ea[e] = norm(Math.atan2(-(y[j]! - yi), x[j]! - xi) - a[i]!);
       eb[e] = norm(a[j]! - a[i]!);
     }
   }
   const ekey = new Int32Array(n * K).fill(-1);
+  const order = new Int32Array(n * K);
+  let ns = 0;
   for (let e = 0; e < n * K; e++) {
-    if (nb[e]! < 0) continue;
+    if (nb[e]! < 0 || e % K >= KV) continue;
     const db = Math.floor(ed[e]! / DQ);
-    if (db < ND) ekey[e] = (db * NA + (Math.floor(ea[e]! / AQ) % NA)) * NA + (Math.floor(eb[e]! / AQ) % NA);
+    if (db >= ND) continue;
+    const key = (db * NA + (Math.floor(ea[e]! / AQ) % NA)) * NA + (Math.floor(eb[e]! / AQ) % NA);
+    ekey[e] = key;
+    order[ns++] = key * 2048 + e;
   }
-  return { n, x, y, a, t: ty, q, nb, ed, ea, eb, ekey, hull: convexHull(x, y) };
+  const so = order.subarray(0, ns).sort();
+  const sorted = new Int16Array(ns);
+  for (let i = 0; i < ns; i++) sorted[i] = so[i]! & 2047;
+  const hull = convexHull(x, y);
+  // grids start one margin before the minutiae
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  for (let i = 0; i < n; i++) { minX = Math.min(minX, x[i]!); maxX = Math.max(maxX, x[i]!); minY = Math.min(minY, y[i]!); maxY = Math.max(maxY, y[i]!); }
+  if (!n) { minX = minY = maxX = maxY = 0; }
+  const ox = minX - OV_MARGIN - MASK_CELL, oy = minY - OV_MARGIN - MASK_CELL;
+  const mw = Math.ceil((maxX - ox + OV_MARGIN + MASK_CELL) / MASK_CELL) + 1, mh = Math.ceil((maxY - oy + OV_MARGIN + MASK_CELL) / MASK_CELL) + 1;
+  const mask = new Uint8Array(mw * mh);
+  for (let cy = 0; cy < mh; cy++) for (let cx = 0; cx < mw; cx++) {
+    if (nearHull(hull, ox + (cx + 0.5) * MASK_CELL, oy + (cy + 0.5) * MASK_CELL, OV_MARGIN)) mask[cy * mw + cx] = 1;
+  }
+  const bw = Math.ceil((maxX - ox + 1) / BUCKET) + 1, bh = Math.ceil((maxY - oy + 1) / BUCKET) + 1;
+  const bstart = new Uint16Array(bw * bh + 1), bidx = new Uint8Array(n);
+  for (let i = 0; i < n; i++) bstart[(((y[i]! - oy) / BUCKET) | 0) * bw + (((x[i]! - ox) / BUCKET) | 0) + 1]!++;
+  for (let k = 0; k < bw * bh; k++) bstart[k + 1]! += bstart[k]!;
+  const bfill = bstart.slice(0, bw * bh);
+  for (let i = 0; i < n; i++) bidx[bfill[(((y[i]! - oy) / BUCKET) | 0) * bw + (((x[i]! - ox) / BUCKET) | 0)]!++] = i;
+  return {
+    n, x, y, a, t: ty, q, nb, ed, ea, eb, ekey, sorted, hull, ox, oy, mw, mh, mask, bw, bh, bstart, bidx,
+    sig, hstart: EMPTY_U16, hentries: EMPTY_U16,
+  };
 }
 
 function convexHull(x: Float32Array, y: Float32Array): Float32Array {
@@ -139,87 +206,109 @@ function nearHull(h: Float32Array, px: number, py: number, margin: number): bool
   return inside || minOut <= margin;
 }
 
-export function prepareProbe(t: Template | CompactTemplate): PreparedProbe {
-  const c = 'minutiae' in t ? compactTemplate(t) : t;
-  const counts = new Int32Array(NKEYS + 1);
-  const keys: number[] = [];
-  const ids: number[] = [];
-  for (let e = 0; e < c.n * K; e++) {
-    if (c.nb[e]! < 0) continue;
-    const db = Math.floor(c.ed[e]! / DQ), ab = Math.floor(c.ea[e]! / AQ), bb = Math.floor(c.eb[e]! / AQ);
-    for (let dd = -1; dd <= 1; dd++) {
-      const d = db + dd;
-      if (d < 0 || d >= ND) continue;
-      for (let da = -1; da <= 1; da++) {
-        const aa = (ab + da + NA) % NA;
-        for (let dbb = -1; dbb <= 1; dbb++) {
-          const b2 = (bb + dbb + NA) % NA;
-          const key = (d * NA + aa) * NA + b2;
-          keys.push(key); ids.push(e); counts[key + 1]!++;
+/** Builds the probe-side hash of a compact template (once; it is kept on the object). */
+function buildHash(c: CompactTemplate): void {
+  if (c.hstart.length) return;
+  const counts = new Uint16Array(NKEYS + 1);
+  const ne = c.n * K;
+  // each edge is stored under its own bin and both neighbours in every dimension
+  for (let pass = 0; pass < 2; pass++) {
+    const entries = pass ? new Uint16Array(counts[NKEYS]!) : EMPTY_U16;
+    const fill = pass ? counts.slice(0, NKEYS) : EMPTY_U16;
+    for (let e = 0; e < ne; e++) {
+      if (c.nb[e]! < 0 || e % K >= KV) continue;
+      const db = Math.floor(c.ed[e]! / DQ), ab = Math.floor(c.ea[e]! / AQ) % NA, bb = Math.floor(c.eb[e]! / AQ) % NA;
+      for (let d = db - 1; d <= db + 1; d++) {
+        if (d < 0 || d >= ND) continue;
+        for (let da = -1; da <= 1; da++) {
+          const kda = (d * NA + (ab + da + NA) % NA) * NA;
+          for (let dbb = -1; dbb <= 1; dbb++) {
+            const key = kda + (bb + dbb + NA) % NA;
+            if (pass) entries[fill[key]!++] = e; else counts[key + 1]!++;
+          }
         }
       }
     }
+    if (pass) c.hentries = entries;
+    else for (let i = 0; i < NKEYS; i++) counts[i + 1]! += counts[i]!;
   }
-  for (let i = 0; i < NKEYS; i++) counts[i + 1]! += counts[i]!;
-  const hentries = new Int32Array(keys.length);
-  const fill = counts.slice(0, NKEYS);
-  for (let i = 0; i < keys.length; i++) hentries[fill[keys[i]!]!++] = ids[i]!;
-  return { ...c, hstart: counts, hentries };
+  c.hstart = counts;
+}
+
+export function prepareProbe(t: Template | CompactTemplate): PreparedProbe {
+  const c = 'minutiae' in t ? compactTemplate(t) : t;
+  buildHash(c);
+  return c;
 }
 
 /** Per-thread scratch buffers so that comparing allocates nothing. */
 class Scratch {
   votes = new Float32Array(128 * 128);
   touched = new Int32Array(128 * 128);
-  nTouched = 0;
   roots = new Int32Array(32);
   rootScore = new Float32Array(32);
   p2c = new Int16Array(128).fill(-1);
   c2p = new Int16Array(128).fill(-1);
-  queue = new Int32Array(256);
   pairsP = new Int16Array(128);
   pairsC = new Int16Array(128);
+  /** pairs of the best pairing so far, to skip roots it already contains */
+  bestP2c = new Int16Array(128).fill(-1);
+  /** pairs (p*nc+c) already inside a grown pairing of this comparison: stamp === gen */
+  grown = new Uint32Array(128 * 128);
+  gen = 0;
 }
 const S = new Scratch();
 
-const N_ROOTS = 8;
+const N_ROOTS = Number(process.env.NR ?? 8);
 
 export interface MatchDetail {
   score: number;
   pairs: number;
   support: number;
+  inP: number;
+  inC: number;
+  gp: number;
+  gerr: number;
+  gpt: number;
+  area: number;
+  np: number;
+  nc: number;
 }
 
-/** Similarity of a prepared probe and a candidate. Higher is more similar; ~0 for unrelated prints. */
+/** Similarity of a probe and a candidate (one direction). Higher is more similar; ~0 for unrelated prints. */
 export function compareCompact(p: PreparedProbe, c: CompactTemplate, detail?: MatchDetail): number {
   const np = p.n, nc = c.n;
   if (np < 3 || nc < 3) return 0;
+  if (!p.hstart.length) buildHash(p);
   const votes = S.votes, touched = S.touched;
   let nT = 0;
   // 1. vote for root pairs through similar edges
   const hs = p.hstart, he = p.hentries;
-  const ned = c.n * K;
-  for (let e = 0; e < ned; e++) {
-    const key = c.ekey[e]!;
-    if (key < 0) continue;
+  const ped = p.ed, pea = p.ea, peb = p.eb, pnb = p.nb;
+  const ced = c.ed, cea = c.ea, ceb = c.eb, cnb = c.nb, ckey = c.ekey, cs = c.sorted;
+  for (let s = 0, ns = cs.length; s < ns; s++) {
+    const e = cs[s]!;
+    const key = ckey[e]!;
+    let h = hs[key]!;
     const end = hs[key + 1]!;
-    if (hs[key] === end) continue;
-    const j = c.nb[e]!;
-    const d = c.ed[e]!, ea = c.ea[e]!, eb = c.eb[e]!;
+    if (h === end) continue;
+    const d = ced[e]!, ea = cea[e]!, eb = ceb[e]!;
     const tol = D_TOL_ABS + D_TOL_REL * d;
-    const ci = (e / K) | 0;
-    for (let h = hs[key]!; h < end; h++) {
+    for (; h < end; h++) {
       const pe = he[h]!;
-      const dd = Math.abs(p.ed[pe]! - d);
+      let dd = ped[pe]! - d;
+      if (dd < 0) dd = -dd;
       if (dd > tol) continue;
-      const da = adist(p.ea[pe]!, ea);
+      let da = pea[pe]! - ea;
+      if (da < 0) da = -da;
+      if (da > Math.PI) da = TWO_PI - da;
       if (da > A_TOL) continue;
-      const dbb = adist(p.eb[pe]!, eb);
+      let dbb = peb[pe]! - eb;
+      if (dbb < 0) dbb = -dbb;
+      if (dbb > Math.PI) dbb = TWO_PI - dbb;
       if (dbb > A_TOL) continue;
-      const w = 3 - dd / tol - da / A_TOL - dbb / A_TOL;
-      const pi = (pe / K) | 0;
-      const pj = p.nb[pe]!;
-      const k1 = pi * nc + ci, k2 = pj * nc + j;
+      const w = 3.001 - dd / tol - da / A_TOL - dbb / A_TOL;
+      const k1 = ((pe / K) | 0) * nc + ((e / K) | 0), k2 = pnb[pe]! * nc + cnb[e]!;
       if (votes[k1] === 0) touched[nT++] = k1;
       votes[k1]! += w;
       if (votes[k2] === 0) touched[nT++] = k2;
@@ -233,41 +322,61 @@ export function compareCompact(p: PreparedProbe, c: CompactTemplate, detail?: Ma
     const k = touched[t]!;
     const v = votes[k]!;
     votes[k] = 0;
-    if (nr < N_ROOTS) {
-      let i = nr++;
-      while (i > 0 && rs[i - 1]! < v) { rs[i] = rs[i - 1]!; roots[i] = roots[i - 1]!; i--; }
-      rs[i] = v; roots[i] = k;
-    } else if (v > rs[nr - 1]!) {
-      let i = nr - 1;
-      while (i > 0 && rs[i - 1]! < v) { rs[i] = rs[i - 1]!; roots[i] = roots[i - 1]!; i--; }
-      rs[i] = v; roots[i] = k;
-    }
+    if (nr === N_ROOTS && v <= rs[nr - 1]!) continue;
+    let i = nr < N_ROOTS ? nr++ : nr - 1;
+    while (i > 0 && rs[i - 1]! < v) { rs[i] = rs[i - 1]!; roots[i] = roots[i - 1]!; i--; }
+    rs[i] = v; roots[i] = k;
   }
-  // 3. grow a pairing from each root; keep the best
-  let best = 0, bestPairs = 0, bestSupport = 0, bestRoot = -1;
+  // 3. grow a pairing from each root; keep the best. A root inside the best pairing so far would
+  // mostly grow the same pairing again, so it is skipped.
+  const bestP2c = S.bestP2c, grown = S.grown;
+  const gen = ++S.gen;
+  if (gen === 0xffffffff) { grown.fill(0); S.gen = 1; }
+  let best = 0, bestPairs = 0, bestSupport = 0;
+  let bInP = np, bInC = nc, bGp = 0, bGerr = 0, bGpt = 0, bArea = 0;
   for (let r = 0; r < nr; r++) {
     const k = roots[r]!;
-    const res = grow(p, c, (k / nc) | 0, k % nc);
+    const pi = (k / nc) | 0, ci = k - pi * nc;
+    if (grown[k] === gen) continue;
+    const res = grow(p, c, pi, ci);
     const pairs = res >> 16, support = (res & 0xffff) / 8;
-    const s = scoreOf(pairs, support, np, nc);
-    if (s > best) { best = s; bestPairs = pairs; bestSupport = support; bestRoot = k; }
-  }
-  if (bestRoot >= 0 && bestPairs >= 3) {
+    { const pp = S.pairsP, pc = S.pairsC; for (let i = 0; i < pairs; i++) grown[pp[i]! * nc + pc[i]!] = gen; }
+    if (pairs < 3 || support < SUP_FRAC * bestSupport) continue;
     // normalise by the minutiae that lie where the other print was seen, not by all of them
-    grow(p, c, (bestRoot / nc) | 0, bestRoot % nc);
-    const [inP, inC] = overlapCounts(p, c, bestPairs);
-    best = scoreOf(bestPairs, bestSupport, Math.max(inP, OV_MIN), Math.max(inC, OV_MIN));
+    overlapCounts(p, c, pairs, S.pairsP, S.pairsC);
+    const s = finalScore(support, OV.gp, OV.gpt, OV.gerr, OV.inP, OV.inC);
+    if (s > best) {
+      best = s; bestPairs = pairs; bestSupport = support;
+      bInP = OV.inP; bInC = OV.inC; bGp = OV.gp; bGerr = OV.gerr; bGpt = OV.gpt; bArea = OV.area;
+      bestP2c.fill(-1, 0, np);
+      const pp = S.pairsP, pc = S.pairsC;
+      for (let i = 0; i < pairs; i++) bestP2c[pp[i]!] = pc[i]!;
+    }
   }
-  if (detail) { detail.score = best; detail.pairs = bestPairs; detail.support = bestSupport; }
+  bestP2c.fill(-1, 0, np);
+  if (detail) { detail.score = best; detail.pairs = bestPairs; detail.support = bestSupport; detail.inP = bInP; detail.inC = bInC; detail.gp = bGp; detail.gerr = bGerr; detail.gpt = bGpt; detail.area = bArea; detail.np = np; detail.nc = nc; }
   return best;
 }
 
-/** floor of the overlap counts, and how far outside the other's minutiae hull still counts as seen */
-const OV_MIN = 10, OV_MARGIN = 12;
+const GM = Number(process.env.GM ?? 0);
+const SUP_FRAC = Number(process.env.SF ?? 0.6);
+const SCM = Number(process.env.SCM ?? 2);
+function finalScore(support: number, gp: number, gpt: number, gerr: number, inP: number, inC: number): number {
+  const ip = Math.max(inP, OV_MIN), ic = Math.max(inC, OV_MIN);
+  if (SCM === 0) return support * support / Math.sqrt(ip * ic);
+  if (SCM === 1) return support * gp * gp / (ip * ic) * (2 - gerr);
+  return support * gp * (gp + gpt) * 0.5 / (ip * ic) * (2 - gerr);
+}
 
-/** Counts probe minutiae inside the candidate's hull and vice versa, after aligning on the pairs. */
-function overlapCounts(p: CompactTemplate, c: CompactTemplate, m: number): [number, number] {
-  const pp = S.pairsP, pc = S.pairsC;
+/** floor of the overlap counts */
+const OV_MIN = 10;
+const OV = { inP: 0, inC: 0, gp: 0, gerr: 0, gpt: 0, area: 0 };
+let AREA = false;
+export function setArea(v: boolean): void { AREA = v; }
+const G_TOL = Number(process.env.GT ?? 8), G_TOL_REL = Number(process.env.GTR ?? 0.08), G_ATOL = Number(process.env.GAT ?? 0.5);
+
+/** Counts probe minutiae inside the candidate's hull and vice versa, after aligning on the pairs (into OV). */
+function overlapCounts(p: CompactTemplate, c: CompactTemplate, m: number, pp: Int16Array, pc: Int16Array): void {
   // rotation: mean direction difference; translation: mean of p - R c
   let sx = 0, sy = 0;
   for (let i = 0; i < m; i++) { const d = p.a[pp[i]!]! - c.a[pc[i]!]!; sx += Math.cos(d); sy += Math.sin(d); }
@@ -282,16 +391,74 @@ function overlapCounts(p: CompactTemplate, c: CompactTemplate, m: number): [numb
   }
   tx /= m; ty /= m;
   let inC = 0, inP = 0;
+  // centroid of the paired probe minutiae: tolerance grows away from it (skin distortion)
+  let gx = 0, gy = 0;
+  for (let i = 0; i < m; i++) { gx += p.x[pp[i]!]!; gy += p.y[pp[i]!]!; }
+  gx /= m; gy /= m;
+  const used = S.p2c;
+  let gp = 0, gerr = 0, gpt = 0;
+  const pa = p.a, px = p.x, py = p.y, pbs = p.bstart, pbi = p.bidx, pbw = p.bw, pbh = p.bh;
+  const cx = c.x, cy = c.y;
   for (let j = 0; j < c.n; j++) {
-    const X = co * c.x[j]! - si * c.y[j]! + tx, Y = si * c.x[j]! + co * c.y[j]! + ty;
-    if (nearHull(p.hull, X, Y, OV_MARGIN)) inC++;
+    let X = co * cx[j]! - si * cy[j]! + tx, Y = si * cx[j]! + co * cy[j]! + ty;
+    if (seen(p, X, Y)) inC++;
+    let aj = c.a[j]! + th;
+    if (aj < 0) aj += TWO_PI; else if (aj >= TWO_PI) aj -= TWO_PI;
+    let rg: number;
+    if (GM === 1) {
+      // predict from the nearest paired minutia: skin stretches, so near anchors predict best
+      let bk = 0, bd = Infinity;
+      for (let k = 0; k < m; k++) {
+        const dx = cx[pc[k]!]! - cx[j]!, dy = cy[pc[k]!]! - cy[j]!;
+        const d2 = dx * dx + dy * dy;
+        if (d2 < bd) { bd = d2; bk = k; }
+      }
+      const ax = cx[j]! - cx[pc[bk]!]!, ay = cy[j]! - cy[pc[bk]!]!;
+      X = p.x[pp[bk]!]! + co * ax - si * ay; Y = p.y[pp[bk]!]! + si * ax + co * ay;
+      rg = Math.sqrt(bd);
+    } else rg = Math.sqrt((X - gx) * (X - gx) + (Y - gy) * (Y - gy));
+    const tol = Math.min(BUCKET, G_TOL + G_TOL_REL * rg);
+    const bx = Math.floor((X - p.ox) / BUCKET), by = Math.floor((Y - p.oy) / BUCKET);
+    let bi = -1, be = 1e9;
+    for (let yy = by - 1; yy <= by + 1; yy++) {
+      if (yy < 0 || yy >= pbh) continue;
+      for (let xx = bx - 1; xx <= bx + 1; xx++) {
+        if (xx < 0 || xx >= pbw) continue;
+        const cell = yy * pbw + xx;
+        for (let h = pbs[cell]!, end = pbs[cell + 1]!; h < end; h++) {
+          const i = pbi[h]!;
+          if (used[i]! >= 0) continue;
+          const dx = px[i]! - X, dy = py[i]! - Y;
+          const d2 = dx * dx + dy * dy;
+          if (d2 > tol * tol) continue;
+          let da = pa[i]! - aj;
+          if (da < 0) da = -da;
+          if (da > Math.PI) da = TWO_PI - da;
+          if (da > G_ATOL) continue;
+          const e = Math.sqrt(d2) / tol + da / G_ATOL;
+          if (e < be) { be = e; bi = i; }
+        }
+      }
+    }
+    if (bi >= 0) { used[bi] = j; gp++; gerr += be; const tb = p.t[bi]!, tj = c.t[j]!; if (tb === tj || tb === 0 || tj === 0) gpt++; }
+  }
+  for (let i = 0; i < p.n; i++) used[i] = -1;
+  OV.gp = gp; OV.gerr = gp ? gerr / gp : 0; OV.gpt = gpt;
+  if (AREA) {
+    let ar = 0;
+    for (let yy = 0; yy < p.mh; yy++) for (let xx = 0; xx < p.mw; xx++) {
+      if (!p.mask[yy * p.mw + xx]) continue;
+      const dx = p.ox + (xx + 0.5) * MASK_CELL - tx, dy = p.oy + (yy + 0.5) * MASK_CELL - ty;
+      if (seen(c, co * dx + si * dy, -si * dx + co * dy)) ar++;
+    }
+    OV.area = ar * MASK_CELL * MASK_CELL;
   }
   for (let i = 0; i < p.n; i++) {
     const dx = p.x[i]! - tx, dy = p.y[i]! - ty;
     const X = co * dx + si * dy, Y = -si * dx + co * dy;
-    if (nearHull(c.hull, X, Y, OV_MARGIN)) inP++;
+    if (seen(c, X, Y)) inP++;
   }
-  return [inP, inC];
+  OV.inP = inP; OV.inC = inC;
 }
 
 /**
@@ -303,57 +470,89 @@ function scoreOf(pairs: number, support: number, np: number, nc: number): number
   return (support * support) / Math.sqrt(np * nc);
 }
 
-function sameType(a: number, b: number): boolean {
-  return a === b || a === 0 || b === 0;
-}
-
-/** Grows a pairing from root (pi, ci); returns pairs<<16 | 8 x weighted supporting edges. */
+/**
+ * Grows a pairing from root (pi, ci) by walking both neighbour graphs together; returns
+ * pairs<<16 | 8 x weighted supporting edges. The pairing is left in S.pairsP/S.pairsC.
+ */
 function grow(p: CompactTemplate, c: CompactTemplate, pi0: number, ci0: number): number {
   const p2c = S.p2c, c2p = S.c2p, pp = S.pairsP, pc = S.pairsC;
-  const rot = adiff(c.a[ci0]!, p.a[pi0]!);
+  const pnb = p.nb, ped = p.ed, pea = p.ea, peb = p.eb, pa = p.a, pt = p.t;
+  const cnb = c.nb, ced = c.ed, cea = c.ea, ceb = c.eb, ca = c.a, ct = c.t;
+  const rot = adiff(ca[ci0]!, pa[pi0]!);
   let np = 0;
   p2c[pi0] = ci0; c2p[ci0] = pi0; pp[np] = pi0; pc[np] = ci0; np++;
   let head = 0, support = 0;
   while (head < np) {
     const pi = pp[head]!, ci = pc[head]!;
     head++;
-    for (let kp = 0; kp < K; kp++) {
-      const ep = pi * K + kp;
-      const pj = p.nb[ep]!;
+    const tpi = pt[pi]!, tci = ct[ci]!;
+    const rootTypesAgree = tpi === tci || tpi === 0 || tci === 0;
+    const cbase = ci * K;
+    for (let ep = pi * K, epEnd = ep + K; ep < epEnd; ep++) {
+      const pj = pnb[ep]!;
       if (pj < 0) break;
-      const d = p.ed[ep]!, ea = p.ea[ep]!, eb = p.eb[ep]!;
+      const d = ped[ep]!, ea = pea[ep]!, eb = peb[ep]!;
       const tol = D_TOL_ABS + D_TOL_REL * d;
       let bestC = -1, bestE = 1e9;
-      for (let kc = 0; kc < K; kc++) {
-        const ec = ci * K + kc;
-        const cj = c.nb[ec]!;
+      // the candidate's neighbours are sorted by distance
+      for (let ec = cbase, ecEnd = cbase + K; ec < ecEnd; ec++) {
+        const cj = cnb[ec]!;
         if (cj < 0) break;
-        const dd = Math.abs(c.ed[ec]! - d);
-        if (dd > tol) continue;
-        const da = adist(c.ea[ec]!, ea);
+        let dd = ced[ec]! - d;
+        if (dd > tol) break;
+        if (dd < 0) { dd = -dd; if (dd > tol) continue; }
+        let da = cea[ec]! - ea;
+        if (da < 0) da = -da;
+        if (da > Math.PI) da = TWO_PI - da;
         if (da > A_TOL) continue;
-        const db = adist(c.eb[ec]!, eb);
+        let db = ceb[ec]! - eb;
+        if (db < 0) db = -db;
+        if (db > Math.PI) db = TWO_PI - db;
         if (db > A_TOL) continue;
         const err = dd / tol + da / A_TOL + db / A_TOL;
         if (err < bestE) { bestE = err; bestC = cj; }
       }
       if (bestC < 0) continue;
       const cur = p2c[pj]!;
-      if (cur === bestC) { support += (sameType(p.t[pj]!, c.t[bestC]!) && sameType(p.t[pi]!, c.t[ci]!) ? 1 : TYPE_W); continue; }
+      const tpj = pt[pj]!, tcj = ct[bestC]!;
+      const w = rootTypesAgree && (tpj === tcj || tpj === 0 || tcj === 0) ? 1 : TYPE_W;
+      if (cur === bestC) { support += w; continue; }
       if (cur >= 0 || c2p[bestC]! >= 0) continue;
-      if (Math.abs(adiff(adiff(c.a[bestC]!, p.a[pj]!), rot)) > ROT_TOL) continue;
+      if (Math.abs(adiff(adiff(ca[bestC]!, pa[pj]!), rot)) > ROT_TOL) continue;
       p2c[pj] = bestC; c2p[bestC] = pj; pp[np] = pj; pc[np] = bestC; np++;
-      support += (sameType(p.t[pj]!, c.t[bestC]!) && sameType(p.t[pi]!, c.t[ci]!) ? 1 : TYPE_W);
+      support += w;
     }
   }
   for (let i = 0; i < np; i++) { p2c[pp[i]!] = -1; c2p[pc[i]!] = -1; }
   return (np << 16) | Math.min(Math.round(support * 8), 0xffff);
 }
 
-/** 1:1 comparison of two templates (prepares both; prepare once with prepareProbe for many comparisons). */
+/**
+ * Prepared forms of templates already compared, so that comparing the same template again (a
+ * gallery entry, the card's template against several live captures) skips the preparation.
+ * Templates are treated as immutable; an entry is dropped if its minutiae array was replaced or
+ * resized.
+ */
+const cache = new WeakMap<Template, { src: Template['minutiae']; len: number; c: CompactTemplate }>();
+
+function prepared(t: Template): CompactTemplate {
+  const hit = cache.get(t);
+  if (hit && hit.src === t.minutiae && hit.len === t.minutiae.length) return hit.c;
+  const c = prepareProbe(t);
+  cache.set(t, { src: t.minutiae, len: t.minutiae.length, c });
+  return c;
+}
+
+/**
+ * Symmetric score of two prepared templates: one comparison, in a direction fixed by the pair
+ * itself, so that the order of the arguments never changes the score.
+ */
+export function comparePrepared(a: CompactTemplate, b: CompactTemplate): number {
+  const aFirst = a.n > b.n || (a.n === b.n && a.sig >= b.sig);
+  return aFirst ? compareCompact(a, b) : compareCompact(b, a);
+}
+
+/** 1:1 comparison of two templates; symmetric. Prepared forms are cached per template object. */
 export function compare(a: Template, b: Template): number {
-  const pa = prepareProbe(a), cb = compactTemplate(b);
-  const pb = prepareProbe(b), ca = compactTemplate(a);
-  // symmetric: the hash sees each side once
-  return Math.max(compareCompact(pa, cb), compareCompact(pb, ca));
+  return comparePrepared(prepared(a), prepared(b));
 }
