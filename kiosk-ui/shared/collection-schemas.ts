@@ -4,6 +4,7 @@
  * A screen refuses an answer that does not fit instead of rendering half of it.
  */
 import * as z from 'zod/mini';
+import { ServiceStatsSchema } from './schemas.ts';
 
 const FingerStateSchema = z.object({
   status: z.enum(['pending', 'matched', 'failed', 'overridden']),
@@ -84,3 +85,33 @@ export const StockAnswerSchema = z.object({
   returned: z.array(StockItemSchema),
 });
 export type StockAnswer = z.infer<typeof StockAnswerSchema>;
+
+/** POST /api/stock/:id/return, close, abandon */
+export const OkAnswerSchema = z.object({ ok: z.literal(true) });
+
+const StepTimesSchema = z.object({
+  count: z.number(),
+  medianSeconds: z.nullable(z.number()),
+  withinStandard: z.number(),
+  standardMinutes: z.number(),
+});
+
+/** `collection` of GET /api/supervisor/stats: the day's collections against the B2 / B3 standards */
+export const CollectionDayStatsSchema = z.object({
+  started: z.number(),
+  berhasil: z.number(),
+  gagal: z.number(),
+  cancelled: z.number(),
+  abandoned: z.number(),
+  verification: StepTimesSchema,
+  handover: StepTimesSchema,
+});
+export type CollectionDayStats = z.infer<typeof CollectionDayStatsSchema>;
+
+/** GET /api/supervisor/stats with its collection figures (an older hub without them still parses) */
+export const SupervisorStatsSchema = z.object({
+  day: z.string(),
+  services: z.array(ServiceStatsSchema),
+  collection: z.optional(CollectionDayStatsSchema),
+});
+export type SupervisorStats = z.infer<typeof SupervisorStatsSchema>;
