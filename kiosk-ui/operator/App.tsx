@@ -12,9 +12,15 @@ import { useSession } from '../shared/session.ts';
 import { actionFaultText, PRIORITY_ID, SESSION_EXPIRED_TEXT, SIGNED_OUT_TEXT, STATUS_ID } from '../shared/staff.ts';
 import { readStored, writeStored } from '../shared/token.ts';
 import { counterActions, groupWaiting } from './logic.ts';
+import { CollectionPanel } from './Collection.tsx';
+import { useCollectionFeed } from './collection-feed.ts';
+import { needsOfficer } from './collection-logic.ts';
 
 const SESSION_KEY = 'ktp.session.operator';
 const COUNTER_KEY = 'ktp.operator.counter';
+/** the tab this PC was last on (a collection desk reopens on collection) */
+const TAB_KEY = 'ktp.operator.tab';
+type Tab = 'queue' | 'collection';
 
 type Outcome = 'completed' | 'incomplete' | 'referred';
 const OUTCOMES: { value: Outcome; label: string }[] = [
@@ -39,6 +45,9 @@ function Workplace({ sess }: { sess: Sess }) {
   const [queue, setQueue] = useState<QueueState | null>(null);
   const [devices, setDevices] = useState<DeviceState[]>([]);
   const [online, setOnline] = useState(true);
+  const [tab, setTabState] = useState<Tab>(() => (readStored(TAB_KEY) === 'collection' ? 'collection' : 'queue'));
+  const setTab = (t: Tab) => { writeStored(TAB_KEY, t); setTabState(t); };
+  const feed = useCollectionFeed(sess);
 
   // Live state: the whole queue on every change, the devices on every change.
   useEffect(() => {
@@ -61,6 +70,7 @@ function Workplace({ sess }: { sess: Sess }) {
       if (p.success) setDevices(p.data.devices);
       else console.warn('devices:state refused', p.error.issues);
     });
+    feed.attach(socket);
     return () => {
       socket.disconnect();
     };
@@ -100,7 +110,18 @@ function Workplace({ sess }: { sess: Sess }) {
       </header>
       {!online && <p class="banner error" role="alert" data-testid="offline-banner">Terputus dari server — menyambung ulang…</p>}
       <DeviceAlerts devices={devices} />
-      {counterId && !queue ? (
+      <nav class="tabs" role="tablist">
+        <button type="button" role="tab" aria-selected={tab === 'queue'} class={tab === 'queue' ? 'tab on' : 'tab'} data-testid="tab-queue" onClick={() => setTab('queue')}>
+          Antrian
+        </button>
+        <button type="button" role="tab" aria-selected={tab === 'collection'} class={tab === 'collection' ? 'tab on' : 'tab'} data-testid="tab-collection" onClick={() => setTab('collection')}>
+          Pengambilan KTP-el
+          {feed.sessions.some(needsOfficer) ? <span class="tab-count" data-testid="tab-collection-attn">{feed.sessions.filter(needsOfficer).length}</span> : null}
+        </button>
+      </nav>
+      {tab === 'collection' ? (
+        <CollectionPanel sess={sess} feed={feed} devices={devices} />
+      ) : counterId && !queue ? (
         <main class="picker"><p class="muted">Memuat antrian…</p></main>
       ) : counterId && counter && queue ? (
         <CounterDesk sess={sess} queue={queue} counter={counter} devices={devices} />
