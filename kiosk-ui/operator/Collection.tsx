@@ -129,115 +129,120 @@ function SessionDetail({ sess, feed, v }: { sess: Sess; feed: CollectionFeed; v:
       {v.failure && <p class="fault" role="alert" data-testid="collection-failure">Gagal: {v.failure}. Kartu disimpan untuk dikembalikan ke Kemendagri.</p>}
       {v.endReason && <p class="muted" data-testid="collection-end-reason">Alasan berakhir: {v.endReason}</p>}
 
-      {chip && (
-        <div class="coll-block">
-          <h3>Data kartu</h3>
-          <p class="pa-ok" data-testid="passive-auth">✔ Data chip asli (autentikasi pasif sah) — penanda tangan: {chip.passiveAuth.signer}</p>
-          <table class="stats plain compare" data-testid="comparison">
-            <thead><tr><th>Data</th><th>Di chip</th><th>Di catatan kantor</th><th>Hasil</th></tr></thead>
-            <tbody>
-              {v.comparison.map((c) => (
-                <tr data-field={c.field}>
-                  <td>{DATA_FIELD_ID[c.field] ?? c.field}</td>
-                  <td>{c.field === 'nik' ? v.caseRecord.nikMasked : c.chip}</td>
-                  <td>{c.field === 'nik' ? v.caseRecord.nikMasked : c.record}</td>
-                  <td class={c.same ? 'yes' : 'over'}>{c.same ? 'Sama' : 'BERBEDA'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-
-      {(v.step === 'fingerprint' || v.fingers.rightIndex.tries > 0 || v.fingers.rightIndex.status !== 'pending') && (
-        <div class="coll-block">
-          <h3>Sidik jari</h3>
-          <ul class="fingers">
-            {(['rightIndex', 'leftIndex'] as const).map((f) => (
-              <li class={`finger ${v.fingers[f].status}${v.currentFinger === f ? ' current' : ''}`} data-testid={`finger-${f}`}>
-                {fingerText(f, v.fingers[f], v.maxTries)}{v.currentFinger === f ? ' ← sekarang' : ''}
-              </li>
-            ))}
-          </ul>
-          {(v.capturing || scanning) && (
-            <p class="guidance" data-testid="collection-guidance"><span class="spinner" aria-hidden="true" />{(guide && guidanceText(guide)) || 'Memindai…'}</p>
+      <div class="coll-body">
+        <div class="coll-info">
+          {chip && (
+            <div class="coll-block">
+              <h3>Data kartu</h3>
+              <p class="pa-ok" data-testid="passive-auth">✔ Data chip asli (autentikasi pasif sah) — penanda tangan: {chip.passiveAuth.signer}</p>
+              <table class="stats plain compare" data-testid="comparison">
+                <thead><tr><th>Data</th><th>Di chip</th><th>Di catatan kantor</th><th>Hasil</th></tr></thead>
+                <tbody>
+                  {v.comparison.map((c) => (
+                    <tr data-field={c.field}>
+                      <td>{DATA_FIELD_ID[c.field] ?? c.field}</td>
+                      <td>{c.field === 'nik' ? v.caseRecord.nikMasked : c.chip}</td>
+                      <td>{c.field === 'nik' ? v.caseRecord.nikMasked : c.record}</td>
+                      <td class={c.same ? 'yes' : 'over'}>{c.same ? 'Sama' : 'BERBEDA'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           )}
-          {!v.capturing && lastTryText(v.lastTry) && <p class="muted" data-testid="last-try">Terakhir: {lastTryText(v.lastTry)}</p>}
-        </div>
-      )}
 
-      {isLive(v.step) || v.oldKtp ? (
-        <div class="coll-block oldktp">
-          <h3>KTP lama</h3>
-          <p data-testid="old-ktp-state">
-            {v.oldKtp ? `${OLD_KTP_ID[v.oldKtp]} — dikonfirmasi ${v.officer?.displayName ?? ''}` : 'Belum dikonfirmasi. Tanyakan KTP lama warga; tarik bila ada.'}
-          </p>
-          {isLive(v.step) && (
-            <div class="row-actions">
-              <Btn testId="old-ktp-withdrawn" label="KTP lama ditarik" state={acts.oldKtp} busy={busy} primary={!v.oldKtp}
-                onClick={() => void run(() => act('KTP lama', `${base}/old-ktp`, { value: 'withdrawn' }, () => 'KTP lama: ditarik.'))} />
-              <Btn testId="old-ktp-none" label="Tidak ada KTP lama" state={acts.oldKtp} busy={busy}
-                onClick={() => void run(() => act('KTP lama', `${base}/old-ktp`, { value: 'none' }, () => 'KTP lama: tidak ada.'))} />
+          {(v.step === 'fingerprint' || v.fingers.rightIndex.tries > 0 || v.fingers.rightIndex.status !== 'pending') && (
+            <div class="coll-block">
+              <h3>Sidik jari</h3>
+              <ul class="fingers">
+                {(['rightIndex', 'leftIndex'] as const).map((f) => (
+                  <li class={`finger ${v.fingers[f].status}${v.currentFinger === f ? ' current' : ''}`} data-testid={`finger-${f}`}>
+                    {fingerText(f, v.fingers[f], v.maxTries)}{v.currentFinger === f ? ' ← sekarang' : ''}
+                  </li>
+                ))}
+              </ul>
+              {(v.capturing || scanning) && (
+                <p class="guidance" data-testid="collection-guidance"><span class="spinner" aria-hidden="true" />{(guide && guidanceText(guide)) || 'Memindai…'}</p>
+              )}
+              {!v.capturing && lastTryText(v.lastTry) && <p class="muted" data-testid="last-try">Terakhir: {lastTryText(v.lastTry)}</p>}
+            </div>
+          )}
+
+          {v.receipt && (
+            <div class="coll-block">
+              <h3>Tanda terima {v.receipt.number}</h3>
+              <p class={v.receipt.printed.ok ? 'okmsg' : 'fault'} data-testid="receipt-printed">
+                {v.receipt.printed.ok ? 'Tanda terima sudah dicetak. Serahkan kartu dan tanda terima kepada warga.' : `Tanda terima TIDAK tercetak (${v.receipt.printed.code}). Periksa printer, lalu cetak ulang.`}
+              </p>
+              <dl class="facts">{v.receipt.rows.map((r) => <><dt>{r.label}</dt><dd>{r.value}</dd></>)}</dl>
             </div>
           )}
         </div>
-      ) : null}
+        <aside class="coll-side">
+          {isLive(v.step) || v.oldKtp ? (
+            <div class="coll-block oldktp">
+              <h3>KTP lama</h3>
+              <p data-testid="old-ktp-state">
+                {v.oldKtp ? `${OLD_KTP_ID[v.oldKtp]} — dikonfirmasi ${v.officer?.displayName ?? ''}` : 'Belum dikonfirmasi. Tanyakan KTP lama warga; tarik bila ada.'}
+              </p>
+              {isLive(v.step) && (
+                <div class="row-actions">
+                  <Btn testId="old-ktp-withdrawn" label="KTP lama ditarik" state={acts.oldKtp} busy={busy} primary={!v.oldKtp}
+                    onClick={() => void run(() => act('KTP lama', `${base}/old-ktp`, { value: 'withdrawn' }, () => 'KTP lama: ditarik.'))} />
+                  <Btn testId="old-ktp-none" label="Tidak ada KTP lama" state={acts.oldKtp} busy={busy}
+                    onClick={() => void run(() => act('KTP lama', `${base}/old-ktp`, { value: 'none' }, () => 'KTP lama: tidak ada.'))} />
+                </div>
+              )}
+            </div>
+          ) : null}
 
-      {v.receipt && (
-        <div class="coll-block">
-          <h3>Tanda terima {v.receipt.number}</h3>
-          <p class={v.receipt.printed.ok ? 'okmsg' : 'fault'} data-testid="receipt-printed">
-            {v.receipt.printed.ok ? 'Tanda terima sudah dicetak. Serahkan kartu dan tanda terima kepada warga.' : `Tanda terima TIDAK tercetak (${v.receipt.printed.code}). Periksa printer, lalu cetak ulang.`}
-          </p>
-          <dl class="facts">{v.receipt.rows.map((r) => <><dt>{r.label}</dt><dd>{r.value}</dd></>)}</dl>
-        </div>
-      )}
-
-      <div class="coll-actions" data-testid="collection-actions">
-        {acts.readCard.enabled || v.step === 'card' ? (
-          <Btn testId="act-read-card" label={v.cardAway ? 'Baca ulang kartu (kartu yang sama)' : 'Baca kartu'} state={acts.readCard} busy={busy}
-            onClick={() => void run(() => act('Baca kartu', `${base}/read-card`, undefined, (n) => noticeText(n.notice) ? null : 'Kartu terbaca.'))} />
-        ) : null}
-        {v.step === 'data' && (
-          <Btn testId="act-confirm" label="Data benar (atas nama warga)" state={acts.confirmData} busy={busy} primary
-            onClick={() => void run(() => act('Konfirmasi data', `${base}/confirm`, { correct: true }, () => 'Data dikonfirmasi. Lanjut ke sidik jari.'))} />
-        )}
-        {v.step === 'held' && (
-          <Btn testId="act-resume" label="Lanjutkan dari pemeriksaan data" state={acts.resume} busy={busy} primary
-            onClick={() => void run(() => act('Lanjutkan', `${base}/resume`, undefined, () => 'Sesi dilanjutkan: warga memeriksa data lagi.'))} />
-        )}
-        {v.step === 'fingerprint' && (
-          <>
-            <Btn testId="act-scan" label={v.currentFinger ? `Pindai ${FINGER_ID[v.currentFinger].toLowerCase()}` : 'Pindai'} state={scanning ? { enabled: false, hint: 'Sedang memindai' } : acts.scan} busy={busy} primary
-              onClick={() => void scan()} />
-            {(v.capturing || scanning) && (
-              <Btn testId="act-cancel-scan" label="Batalkan pemindaian" state={{ enabled: true }} busy={false}
-                onClick={() => void act('Batalkan pemindaian', `${base}/fingerprint/cancel`)} />
+          <div class="coll-actions" data-testid="collection-actions">
+            {acts.readCard.enabled || v.step === 'card' ? (
+              <Btn testId="act-read-card" label={v.cardAway ? 'Baca ulang kartu (kartu yang sama)' : 'Baca kartu'} state={acts.readCard} busy={busy}
+                onClick={() => void run(() => act('Baca kartu', `${base}/read-card`, undefined, (n) => noticeText(n.notice) ? null : 'Kartu terbaca.'))} />
+            ) : null}
+            {v.step === 'data' && (
+              <Btn testId="act-confirm" label="Data benar (atas nama warga)" state={acts.confirmData} busy={busy} primary
+                onClick={() => void run(() => act('Konfirmasi data', `${base}/confirm`, { correct: true }, () => 'Data dikonfirmasi. Lanjut ke sidik jari.'))} />
             )}
-            <Btn testId="act-override" label="Lewati jari (persetujuan supervisor)…" state={acts.override} busy={busy} onClick={() => setDialog('override')} />
-          </>
-        )}
-        {v.step === 'signature' && (
-          <>
-            <Btn testId="act-sign-start" label="Mulai tanda tangan" state={acts.signStart} busy={busy}
-              onClick={() => void run(() => act('Mulai tanda tangan', `${base}/signature/start`, undefined, () => 'Alat tanda tangan siap. Minta warga menandatangani.'))} />
-            <Btn testId="act-sign-clear" label="Hapus tanda tangan" state={acts.signClear} busy={busy}
-              onClick={() => void run(() => act('Hapus tanda tangan', `${base}/signature/clear`, undefined, () => 'Tanda tangan dihapus.'))} />
-            <Btn testId="act-sign-accept" label="Terima tanda tangan & serahkan" state={acts.signAccept} busy={busy} primary
-              onClick={() => void run(() => act('Terima tanda tangan', `${base}/signature`, undefined, (n) => `Berhasil. Tanda terima ${n.receipt?.number ?? ''}.`, 30_000))} />
-          </>
-        )}
-        {v.step === 'receipt' && (
-          <Btn testId="act-reprint" label="Cetak ulang tanda terima" state={acts.reprint} busy={busy}
-            onClick={() => void run(() => act('Cetak ulang', `${base}/reprint`, undefined, (n) => (n.receipt?.printed.ok ? 'Tanda terima dicetak ulang.' : null), 30_000))} />
-        )}
-        {isLive(v.step) ? (
-          <Btn testId="act-cancel" label="Batalkan sesi…" state={acts.cancel} busy={busy} danger onClick={() => setDialog('cancel')} />
-        ) : (
-          <Btn testId="act-close" label="Tutup sesi" state={acts.close} busy={busy} onClick={() => void close()} />
-        )}
+            {v.step === 'held' && (
+              <Btn testId="act-resume" label="Lanjutkan dari pemeriksaan data" state={acts.resume} busy={busy} primary
+                onClick={() => void run(() => act('Lanjutkan', `${base}/resume`, undefined, () => 'Sesi dilanjutkan: warga memeriksa data lagi.'))} />
+            )}
+            {v.step === 'fingerprint' && (
+              <>
+                <Btn testId="act-scan" label={v.currentFinger ? `Pindai ${FINGER_ID[v.currentFinger].toLowerCase()}` : 'Pindai'} state={scanning ? { enabled: false, hint: 'Sedang memindai' } : acts.scan} busy={busy} primary
+                  onClick={() => void scan()} />
+                {(v.capturing || scanning) && (
+                  <Btn testId="act-cancel-scan" label="Batalkan pemindaian" state={{ enabled: true }} busy={false}
+                    onClick={() => void act('Batalkan pemindaian', `${base}/fingerprint/cancel`)} />
+                )}
+                <Btn testId="act-override" label="Lewati jari (persetujuan supervisor)…" state={acts.override} busy={busy} onClick={() => setDialog('override')} />
+              </>
+            )}
+            {v.step === 'signature' && (
+              <>
+                <Btn testId="act-sign-start" label="Mulai tanda tangan" state={acts.signStart} busy={busy}
+                  onClick={() => void run(() => act('Mulai tanda tangan', `${base}/signature/start`, undefined, () => 'Alat tanda tangan siap. Minta warga menandatangani.'))} />
+                <Btn testId="act-sign-clear" label="Hapus tanda tangan" state={acts.signClear} busy={busy}
+                  onClick={() => void run(() => act('Hapus tanda tangan', `${base}/signature/clear`, undefined, () => 'Tanda tangan dihapus.'))} />
+                <Btn testId="act-sign-accept" label="Terima tanda tangan & serahkan" state={acts.signAccept} busy={busy} primary
+                  onClick={() => void run(() => act('Terima tanda tangan', `${base}/signature`, undefined, (n) => `Berhasil. Tanda terima ${n.receipt?.number ?? ''}.`, 30_000))} />
+              </>
+            )}
+            {v.step === 'receipt' && (
+              <Btn testId="act-reprint" label="Cetak ulang tanda terima" state={acts.reprint} busy={busy}
+                onClick={() => void run(() => act('Cetak ulang', `${base}/reprint`, undefined, (n) => (n.receipt?.printed.ok ? 'Tanda terima dicetak ulang.' : null), 30_000))} />
+            )}
+            {isLive(v.step) ? (
+              <Btn testId="act-cancel" label="Batalkan sesi…" state={acts.cancel} busy={busy} danger onClick={() => setDialog('cancel')} />
+            ) : (
+              <Btn testId="act-close" label="Tutup sesi" state={acts.close} busy={busy} onClick={() => void close()} />
+            )}
+          </div>
+          {msg && <p class={msg.tone === 'error' ? 'fault' : 'okmsg'} role={msg.tone === 'error' ? 'alert' : 'status'} data-testid="collection-message">{msg.text}</p>}
+        </aside>
       </div>
-      {msg && <p class={msg.tone === 'error' ? 'fault' : 'okmsg'} role={msg.tone === 'error' ? 'alert' : 'status'} data-testid="collection-message">{msg.text}</p>}
 
       {dialog === 'override' && (
         <OverrideDialog sess={sess} v={v} onCancel={() => setDialog(null)}
