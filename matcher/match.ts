@@ -36,6 +36,11 @@ export interface CompactTemplate {
   a: Float32Array;
   t: Uint8Array;
   q: Uint8Array;
+  /**
+   * weight of each minutia in the overlap counts: an unpaired minutia of low quality is more likely
+   * spurious and counts less against the match; quality 0 (not reported) counts 1
+   */
+  w: Float32Array;
   /** n*K neighbour index or -1; each minutia's neighbours are sorted by distance */
   nb: Int16Array;
   ed: Float32Array;
@@ -106,11 +111,12 @@ export function compactTemplate(t: Template): CompactTemplate {
   const ms = t.minutiae;
   const n = Math.min(ms.length, 127);
   const x = new Float32Array(n), y = new Float32Array(n), a = new Float32Array(n);
-  const ty = new Uint8Array(n), q = new Uint8Array(n);
+  const ty = new Uint8Array(n), q = new Uint8Array(n), wq = new Float32Array(n);
   let sig = 0;
   for (let i = 0; i < n; i++) {
     const m = ms[i]!;
     x[i] = m.x; y[i] = m.y; a[i] = norm(m.angle); ty[i] = m.type; q[i] = m.quality;
+    wq[i] = q[i] ? 1 - QW * (0.6 - q[i]! / 100) : 1;
     sig = (Math.imul(sig, 31) + Math.imul(Math.round(m.x * 8), 7919) + Math.imul(Math.round(m.y * 8), 104729) + Math.round(a[i]! * 1000)) | 0;
   }
   const nb = new Int16Array(n * K).fill(-1);
@@ -171,7 +177,7 @@ export function compactTemplate(t: Template): CompactTemplate {
   const bfill = bstart.slice(0, bw * bh);
   for (let i = 0; i < n; i++) bidx[bfill[(((y[i]! - oy) / BUCKET) | 0) * bw + (((x[i]! - ox) / BUCKET) | 0)]!++] = i;
   return {
-    n, x, y, a, t: ty, q, nb, ed, ea, eb, ekey, sorted, hull, ox, oy, mw, mh, mask, bw, bh, bstart, bidx,
+    n, x, y, a, t: ty, q, w: wq, nb, ed, ea, eb, ekey, sorted, hull, ox, oy, mw, mh, mask, bw, bh, bstart, bidx,
     sig, hstart: EMPTY_U16, hentries: EMPTY_U16,
   };
 }
@@ -253,13 +259,16 @@ class Scratch {
   pairsC = new Int16Array(128);
   /** pairs of the best pairing so far, to skip roots it already contains */
   bestP2c = new Int16Array(128).fill(-1);
+  /** global pairs (probe, candidate) */
+  gP = new Int16Array(128);
+  gC = new Int16Array(128);
   /** pairs (p*nc+c) already inside a grown pairing of this comparison: stamp === gen */
   grown = new Uint32Array(128 * 128);
   gen = 0;
 }
 const S = new Scratch();
 
-const N_ROOTS = Number(process.env.NR ?? 8);
+const N_ROOTS = Number(process.env.NR ?? 6);
 
 export interface MatchDetail {
   score: number;
@@ -270,6 +279,7 @@ export interface MatchDetail {
   gp: number;
   gerr: number;
   gpt: number;
+  gpw: number;
   area: number;
   np: number;
   nc: number;
@@ -333,7 +343,7 @@ export function compareCompact(p: PreparedProbe, c: CompactTemplate, detail?: Ma
   const gen = ++S.gen;
   if (gen === 0xffffffff) { grown.fill(0); S.gen = 1; }
   let best = 0, bestPairs = 0, bestSupport = 0;
-  let bInP = np, bInC = nc, bGp = 0, bGerr = 0, bGpt = 0, bArea = 0;
+  let bInP = np, bInC = nc, bGp = 0, bGerr = 0, bGpt = 0, bGpw = 0, bArea = 0;
   for (let r = 0; r < nr; r++) {
     const k = roots[r]!;
     const pi = (k / nc) | 0, ci = k - pi * nc;
@@ -347,19 +357,20 @@ export function compareCompact(p: PreparedProbe, c: CompactTemplate, detail?: Ma
     const s = finalScore(support, OV.gp, OV.gpt, OV.gerr, OV.inP, OV.inC);
     if (s > best) {
       best = s; bestPairs = pairs; bestSupport = support;
-      bInP = OV.inP; bInC = OV.inC; bGp = OV.gp; bGerr = OV.gerr; bGpt = OV.gpt; bArea = OV.area;
+      bInP = OV.inP; bInC = OV.inC; bGp = OV.gp; bGerr = OV.gerr; bGpt = OV.gpt; bGpw = OV.gpw; bArea = OV.area; LAST.th = OV.th; LAST.tx = OV.tx; LAST.ty = OV.ty;
       bestP2c.fill(-1, 0, np);
       const pp = S.pairsP, pc = S.pairsC;
       for (let i = 0; i < pairs; i++) bestP2c[pp[i]!] = pc[i]!;
     }
   }
   bestP2c.fill(-1, 0, np);
-  if (detail) { detail.score = best; detail.pairs = bestPairs; detail.support = bestSupport; detail.inP = bInP; detail.inC = bInC; detail.gp = bGp; detail.gerr = bGerr; detail.gpt = bGpt; detail.area = bArea; detail.np = np; detail.nc = nc; }
+  if (detail) { detail.score = best; detail.pairs = bestPairs; detail.support = bestSupport; detail.inP = bInP; detail.inC = bInC; detail.gp = bGp; detail.gerr = bGerr; detail.gpt = bGpt; detail.gpw = bGpw; detail.area = bArea; detail.np = np; detail.nc = nc; }
   return best;
 }
 
+const QW = Number(process.env.QW ?? 1);
 const GM = Number(process.env.GM ?? 0);
-const SUP_FRAC = Number(process.env.SF ?? 0.6);
+const SUP_FRAC = Number(process.env.SF ?? 0.8);
 const SCM = Number(process.env.SCM ?? 2);
 function finalScore(support: number, gp: number, gpt: number, gerr: number, inP: number, inC: number): number {
   const ip = Math.max(inP, OV_MIN), ic = Math.max(inC, OV_MIN);
@@ -370,53 +381,61 @@ function finalScore(support: number, gp: number, gpt: number, gerr: number, inP:
 
 /** floor of the overlap counts */
 const OV_MIN = 10;
-const OV = { inP: 0, inC: 0, gp: 0, gerr: 0, gpt: 0, area: 0 };
+const OV = { inP: 0, inC: 0, gp: 0, gerr: 0, gpt: 0, gpw: 0, area: 0 as number, th: 0, tx: 0, ty: 0 };
+export const LAST = { th: 0, tx: 0, ty: 0 };
 let AREA = false;
 export function setArea(v: boolean): void { AREA = v; }
 const G_TOL = Number(process.env.GT ?? 8), G_TOL_REL = Number(process.env.GTR ?? 0.08), G_ATOL = Number(process.env.GAT ?? 0.5);
 
-/** Counts probe minutiae inside the candidate's hull and vice versa, after aligning on the pairs (into OV). */
-function overlapCounts(p: CompactTemplate, c: CompactTemplate, m: number, pp: Int16Array, pc: Int16Array): void {
-  // rotation: mean direction difference; translation: mean of p - R c
-  let sx = 0, sy = 0;
-  for (let i = 0; i < m; i++) { const d = p.a[pp[i]!]! - c.a[pc[i]!]!; sx += Math.cos(d); sy += Math.sin(d); }
-  const th = Math.atan2(sy, sx);
-  // angles are counter-clockwise on screen (y down), so rotate by -th in pixel coordinates
-  const co = Math.cos(th), si = -Math.sin(th);
-  let tx = 0, ty = 0;
+/** Alignment of the candidate onto the probe: p ~ R(-th) c + (tx, ty) in pixel coordinates. */
+const AL = { th: 0, co: 1, si: 0, tx: 0, ty: 0, gx: 0, gy: 0 };
+
+/**
+ * Aligns on m pairs. The rotation comes from the minutiae directions when the pairs are few or
+ * close together, else from their positions (least squares), which direction noise does not bias.
+ */
+function align(p: CompactTemplate, c: CompactTemplate, m: number, pp: Int16Array, pc: Int16Array): void {
+  let sx = 0, sy = 0, pxm = 0, pym = 0, cxm = 0, cym = 0;
   for (let i = 0; i < m; i++) {
-    const cx = c.x[pc[i]!]!, cy = c.y[pc[i]!]!;
-    tx += p.x[pp[i]!]! - (co * cx - si * cy);
-    ty += p.y[pp[i]!]! - (si * cx + co * cy);
+    const d = p.a[pp[i]!]! - c.a[pc[i]!]!;
+    sx += Math.cos(d); sy += Math.sin(d);
+    pxm += p.x[pp[i]!]!; pym += p.y[pp[i]!]!; cxm += c.x[pc[i]!]!; cym += c.y[pc[i]!]!;
   }
-  tx /= m; ty /= m;
-  let inC = 0, inP = 0;
-  // centroid of the paired probe minutiae: tolerance grows away from it (skin distortion)
-  let gx = 0, gy = 0;
-  for (let i = 0; i < m; i++) { gx += p.x[pp[i]!]!; gy += p.y[pp[i]!]!; }
-  gx /= m; gy /= m;
-  const used = S.p2c;
-  let gp = 0, gerr = 0, gpt = 0;
+  pxm /= m; pym /= m; cxm /= m; cym /= m;
+  let th = Math.atan2(sy, sx);
+  if (m >= PROC_MIN) {
+    let sd = 0, sc = 0, spread = 0;
+    for (let i = 0; i < m; i++) {
+      const ax = c.x[pc[i]!]! - cxm, ay = c.y[pc[i]!]! - cym, bx = p.x[pp[i]!]! - pxm, by = p.y[pp[i]!]! - pym;
+      sd += ax * bx + ay * by; sc += ax * by - ay * bx; spread += ax * ax + ay * ay;
+    }
+    // pixel rotation phi maps c onto p; directions are counter-clockwise on screen, so th = -phi
+    if (spread > PROC_SPREAD * PROC_SPREAD * m) th = -Math.atan2(sc, sd);
+  }
+  const co = Math.cos(th), si = -Math.sin(th);
+  AL.th = th; AL.co = co; AL.si = si;
+  AL.tx = pxm - (co * cxm - si * cym); AL.ty = pym - (si * cxm + co * cym);
+  AL.gx = pxm; AL.gy = pym;
+}
+
+/**
+ * Pairs every candidate minutia with the nearest free probe minutia of similar direction under
+ * the alignment AL (tolerance grows away from the aligned pairs' centroid: skin distortion); the
+ * pairs go to S.gP/S.gC, the counts to OV. Also counts the minutiae each side has where the other
+ * print was seen (weighted by minutia quality).
+ */
+function globalPairs(p: CompactTemplate, c: CompactTemplate, counts: boolean): void {
+  const { th, co, si, tx, ty, gx, gy } = AL;
+  const used = S.p2c, gP = S.gP, gC = S.gC;
+  let gp = 0, gerr = 0, gpt = 0, inC = 0;
   const pa = p.a, px = p.x, py = p.y, pbs = p.bstart, pbi = p.bidx, pbw = p.bw, pbh = p.bh;
   const cx = c.x, cy = c.y;
   for (let j = 0; j < c.n; j++) {
-    let X = co * cx[j]! - si * cy[j]! + tx, Y = si * cx[j]! + co * cy[j]! + ty;
-    if (seen(p, X, Y)) inC++;
+    const X = co * cx[j]! - si * cy[j]! + tx, Y = si * cx[j]! + co * cy[j]! + ty;
+    if (counts && seen(p, X, Y)) inC += c.w[j]!;
     let aj = c.a[j]! + th;
     if (aj < 0) aj += TWO_PI; else if (aj >= TWO_PI) aj -= TWO_PI;
-    let rg: number;
-    if (GM === 1) {
-      // predict from the nearest paired minutia: skin stretches, so near anchors predict best
-      let bk = 0, bd = Infinity;
-      for (let k = 0; k < m; k++) {
-        const dx = cx[pc[k]!]! - cx[j]!, dy = cy[pc[k]!]! - cy[j]!;
-        const d2 = dx * dx + dy * dy;
-        if (d2 < bd) { bd = d2; bk = k; }
-      }
-      const ax = cx[j]! - cx[pc[bk]!]!, ay = cy[j]! - cy[pc[bk]!]!;
-      X = p.x[pp[bk]!]! + co * ax - si * ay; Y = p.y[pp[bk]!]! + si * ax + co * ay;
-      rg = Math.sqrt(bd);
-    } else rg = Math.sqrt((X - gx) * (X - gx) + (Y - gy) * (Y - gy));
+    const rg = Math.sqrt((X - gx) * (X - gx) + (Y - gy) * (Y - gy));
     const tol = Math.min(BUCKET, G_TOL + G_TOL_REL * rg);
     const bx = Math.floor((X - p.ox) / BUCKET), by = Math.floor((Y - p.oy) / BUCKET);
     let bi = -1, be = 1e9;
@@ -440,26 +459,45 @@ function overlapCounts(p: CompactTemplate, c: CompactTemplate, m: number, pp: In
         }
       }
     }
-    if (bi >= 0) { used[bi] = j; gp++; gerr += be; const tb = p.t[bi]!, tj = c.t[j]!; if (tb === tj || tb === 0 || tj === 0) gpt++; }
-  }
-  for (let i = 0; i < p.n; i++) used[i] = -1;
-  OV.gp = gp; OV.gerr = gp ? gerr / gp : 0; OV.gpt = gpt;
-  if (AREA) {
-    let ar = 0;
-    for (let yy = 0; yy < p.mh; yy++) for (let xx = 0; xx < p.mw; xx++) {
-      if (!p.mask[yy * p.mw + xx]) continue;
-      const dx = p.ox + (xx + 0.5) * MASK_CELL - tx, dy = p.oy + (yy + 0.5) * MASK_CELL - ty;
-      if (seen(c, co * dx + si * dy, -si * dx + co * dy)) ar++;
+    if (bi >= 0) {
+      used[bi] = j; gP[gp] = bi; gC[gp] = j; gp++; gerr += be;
+      const tb = p.t[bi]!, tj = c.t[j]!;
+      if (tb === tj || tb === 0 || tj === 0) gpt++;
     }
-    OV.area = ar * MASK_CELL * MASK_CELL;
   }
+  for (let k = 0; k < gp; k++) used[gP[k]!] = -1;
+  OV.gp = gp; OV.gerr = gp ? gerr / gp : 0; OV.gpt = gpt;
+  if (!counts) return;
+  let inP = 0;
   for (let i = 0; i < p.n; i++) {
-    const dx = p.x[i]! - tx, dy = p.y[i]! - ty;
-    const X = co * dx + si * dy, Y = -si * dx + co * dy;
-    if (seen(c, X, Y)) inP++;
+    const dx = px[i]! - tx, dy = py[i]! - ty;
+    if (seen(c, co * dx + si * dy, -si * dx + co * dy)) inP += p.w[i]!;
   }
   OV.inP = inP; OV.inC = inC;
 }
+
+/** Global pairing and overlap counts for a local pairing of m pairs (into OV). */
+function overlapCounts(p: CompactTemplate, c: CompactTemplate, m: number, pp: Int16Array, pc: Int16Array): void {
+  align(p, c, m, pp, pc);
+  if (REFINE && m >= 2) {
+    // the global pairs span more of the print than the local pairing: align on them once more
+    globalPairs(p, c, false);
+    const gp1 = OV.gp;
+    if (gp1 > m) {
+      const th0 = AL.th, tx0 = AL.tx, ty0 = AL.ty, gx0 = AL.gx, gy0 = AL.gy;
+      align(p, c, gp1, S.gP, S.gC);
+      // tolerance still grows from the local pairing, where the alignment is surest
+      AL.gx = gx0; AL.gy = gy0;
+      globalPairs(p, c, false);
+      if (OV.gp < gp1) { AL.th = th0; AL.co = Math.cos(th0); AL.si = -Math.sin(th0); AL.tx = tx0; AL.ty = ty0; }
+    }
+  }
+  globalPairs(p, c, true);
+  OV.th = AL.th; OV.tx = AL.tx; OV.ty = AL.ty;
+}
+
+const REFINE = Number(process.env.RF ?? 0) === 1;
+const PROC_MIN = Number(process.env.PM ?? 999), PROC_SPREAD = Number(process.env.PS ?? 25);
 
 /**
  * Supporting edges squared, over the geometric mean of the minutiae counts (of the overlapping
