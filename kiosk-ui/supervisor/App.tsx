@@ -4,18 +4,20 @@ import { DeviceAlerts, DeviceList } from '../shared/Devices.tsx';
 import { formatMinutes, localDay } from '../shared/format.ts';
 import { Login } from '../shared/Login.tsx';
 import {
-  ClarificationsAnswerSchema, DayStatsSchema, DcStatusSchema, DevicesAnswerSchema,
-  type Clarification, type DayStats, type DcStatus, type DeviceState,
+  ClarificationsAnswerSchema, DcStatusSchema, DevicesAnswerSchema,
+  type Clarification, type DcStatus, type DeviceState,
 } from '../shared/schemas.ts';
+import { SupervisorStatsSchema, type SupervisorStats } from '../shared/collection-schemas.ts';
 import { useSession } from '../shared/session.ts';
 import { actionFaultText, SESSION_EXPIRED_TEXT, SIGNED_OUT_TEXT } from '../shared/staff.ts';
 import { ClarificationsTab } from './Clarifications.tsx';
 import { DataCenterTab } from './DataCenter.tsx';
 import { FingersTab } from './Fingers.tsx';
-import { dcHealth, isOverStandard, SOP_STEPS, totals } from './logic.ts';
+import { collectionStepRows, dcHealth, isOverStandard, SOP_STEPS, totals } from './logic.ts';
 
 type Tab = 'stats' | 'fingers' | 'dc' | 'clarifications';
 const DC_POLL_MS = 5000;
+const STATS_POLL_MS = 30_000;
 
 const SESSION_KEY = 'ktp.session.supervisor';
 
@@ -39,7 +41,7 @@ type Sess = ReturnType<typeof useSession>;
 function Dashboard({ sess }: { sess: Sess }) {
   const session = sess.session!;
   const [day, setDay] = useState(localDay());
-  const [stats, setStats] = useState<DayStats | null>(null);
+  const [stats, setStats] = useState<SupervisorStats | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [devices, setDevices] = useState<DeviceState[]>([]);
   const [online, setOnline] = useState(true);
@@ -67,7 +69,7 @@ function Dashboard({ sess }: { sess: Sess }) {
   }, [loadDc]);
 
   const load = useCallback(async (d: string) => {
-    const r = await sess.call({ path: `/api/supervisor/stats?day=${encodeURIComponent(d)}`, schema: DayStatsSchema });
+    const r = await sess.call({ path: `/api/supervisor/stats?day=${encodeURIComponent(d)}`, schema: SupervisorStatsSchema });
     if (r.ok) {
       setStats(r.value);
       setError(null);
@@ -77,6 +79,12 @@ function Dashboard({ sess }: { sess: Sess }) {
   }, [sess.call]);
 
   useEffect(() => void load(day), [day, load]);
+  // collection results do not send stats:changed to this page (only the queue does): read again now and then
+  useEffect(() => {
+    if (tab !== 'stats') return;
+    const timer = setInterval(() => void load(day), STATS_POLL_MS);
+    return () => clearInterval(timer);
+  }, [tab, day, load]);
   const shown = useRef({ day, load });
   shown.current = { day, load };
 
@@ -230,6 +238,37 @@ function Dashboard({ sess }: { sess: Sess }) {
           )}
           <p class="legend">Merah ▲: rata-rata waktu layanan melebihi standar SOP layanan itu. "Melebihi standar": jumlah layanan yang lebih lama dari standar.</p>
         </section>
+
+        {stats?.collection && (
+          <section class="card" data-testid="collection-stats">
+            <h2>Pengambilan KTP-el — {stats.day}</h2>
+            <div class="sop">
+              <div><b data-testid="coll-berhasil">{stats.collection.berhasil}</b><br />berhasil</div>
+              <div><b data-testid="coll-gagal">{stats.collection.gagal}</b><br />gagal (kartu dikembalikan)</div>
+              <div><b>{stats.collection.cancelled}</b><br />dibatalkan petugas</div>
+              <div><b>{stats.collection.abandoned}</b><br />ditinggalkan di kios</div>
+              <div><b>{stats.collection.started}</b><br />sesi dimulai</div>
+            </div>
+            <table class="stats" data-testid="collection-steps">
+              <thead>
+                <tr><th>Tahap</th><th>Jumlah</th><th>Median waktu</th><th>Standar SOP</th><th>Dalam standar</th><th>Melebihi standar</th></tr>
+              </thead>
+              <tbody>
+                {collectionStepRows(stats.collection).map((r) => (
+                  <tr data-step={r.id}>
+                    <td>{r.name}</td>
+                    <td>{r.count}</td>
+                    <td class={r.over ? 'over' : ''} data-testid={`coll-median-${r.id}`}>{r.median}{r.over ? ' ▲' : ''}</td>
+                    <td>{r.standard}</td>
+                    <td data-testid={`coll-within-${r.id}`}>{r.within}</td>
+                    <td class={r.overCount > 0 ? 'over' : ''}>{r.overCount}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <p class="legend">Median: separuh pengambilan lebih cepat dari waktu ini. Merah ▲: median melebihi standar SOP (B2 verifikasi 2 menit, B3 penyerahan 1 menit).</p>
+          </section>
+        )}
 
         <section class="card">
           <h2>Standar waktu SOP per tahap</h2>

@@ -57,3 +57,42 @@ export function scoreText(score: number | undefined): string {
   if (score === undefined) return '—';
   return `${Math.round(score).toLocaleString('id-ID')}`;
 }
+
+/** Seconds as the supervisor reads them: "45 detik", "1 menit 20 detik"; a dash for no data. */
+export function durationText(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '—';
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} detik`;
+  const m = Math.floor(s / 60);
+  return s % 60 ? `${m} menit ${s % 60} detik` : `${m} menit`;
+}
+
+export interface CollectionStepRow {
+  id: 'verification' | 'handover';
+  name: string;
+  count: number;
+  median: string;
+  standard: string;
+  /** "3 dari 4" within the standard */
+  within: string;
+  /** the median is over the SOP standard */
+  over: boolean;
+  /** how many took longer than the standard */
+  overCount: number;
+}
+
+/** The collection figures of the day: B2 (identification to verification result) and B3 (to the receipt) against the SOP. */
+export function collectionStepRows(c: {
+  verification: { count: number; medianSeconds: number | null; withinStandard: number; standardMinutes: number };
+  handover: { count: number; medianSeconds: number | null; withinStandard: number; standardMinutes: number };
+}): CollectionStepRow[] {
+  const row = (id: CollectionStepRow['id'], name: string, t: typeof c.verification): CollectionStepRow => ({
+    id, name, count: t.count, median: durationText(t.medianSeconds), standard: `${t.standardMinutes} menit`,
+    within: `${t.withinStandard} dari ${t.count}`, over: t.medianSeconds !== null && t.medianSeconds > t.standardMinutes * 60,
+    overCount: t.count - t.withinStandard,
+  });
+  return [
+    row('verification', 'B2 · Verifikasi (identifikasi sampai hasil sidik jari)', c.verification),
+    row('handover', 'B3 · Penyerahan (hasil verifikasi sampai tanda terima)', c.handover),
+  ];
+}

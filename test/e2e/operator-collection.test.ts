@@ -179,4 +179,20 @@ test('a card is returned from the stock list with a reason', async () => {
   assert.is(await text('stock-message'), 'Kartu KTPDEMO850002 dicatat untuk dikembalikan.');
 });
 
+test('the supervisor page counts the collection against the B2 and B3 standards', async () => {
+  const sup = await browser.newPage({ width: 1280, height: 900 });
+  await sup.goto(`${hub.url}/supervisor/`);
+  await sup.fill('input[name=username]', hub.demo!.supervisor.username);
+  await sup.fill('input[name=pin]', hub.demo!.supervisor.pin);
+  await sup.click('[data-testid=login-submit]');
+  await sup.waitForSelector('[data-testid=collection-stats]');
+  assert.is((await sup.textContent('[data-testid=coll-berhasil]'))?.trim(), '1');
+  assert.is((await sup.textContent('[data-testid=coll-gagal]'))?.trim(), '0');
+  // done in seconds: within the 2- and 1-minute standards
+  assert.is((await sup.textContent('[data-testid=coll-within-verification]'))?.trim(), '1 dari 1');
+  assert.is((await sup.textContent('[data-testid=coll-within-handover]'))?.trim(), '1 dari 1');
+  assert.match((await sup.textContent('[data-testid=coll-median-handover]')) ?? '', /^\d+ detik$/);
+  await sup.close();
+});
+
 test.run();
