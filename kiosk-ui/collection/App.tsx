@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { io, type Socket } from 'socket.io-client';
 import * as z from 'zod/mini';
 import { apiRequest, isAuthFault, type ApiFault } from '../shared/api.ts';
@@ -61,7 +61,11 @@ export function CollectionApp({ token, idleSeconds, regionKnown }: CollectionPro
     socket.on('disconnect', () => setConnected(false));
     socket.on('collection:state', (v: unknown) => {
       const p = CollectionViewSchema.safeParse(v);
-      if (p.success && (viewRef.current === null || viewRef.current.id === p.data.id || LIVE.includes(p.data.step))) setView(p.data);
+      // the shown session's changes, or a live session of this kiosk appearing (an ended one the
+      // screen already let go of, e.g. after an idle wipe, must not come back)
+      if (!p.success) return;
+      const shown = viewRef.current;
+      if (shown ? shown.id === p.data.id : LIVE.includes(p.data.step)) setView(p.data);
     });
     socket.on('collection:guidance', (g: { event?: unknown }) => setGuidance(typeof g.event === 'string' ? g.event : null));
     socket.on('signature:point', (p: PenPoint) => {
@@ -88,8 +92,11 @@ export function CollectionApp({ token, idleSeconds, regionKnown }: CollectionPro
     }
   }, [view?.step === 'signature' ? view.id : null]);
 
+  // bumping `round` remounts the identification step, so nothing typed there survives a reset
+  const [round, setRound] = useState(0);
+  const [typing, setTyping] = useState(false);
   const reset = useCallback(() => {
-    setView(null); setFault(null); setStrokes([]); setGuidance(null); setLang('id');
+    setView(null); setFault(null); setStrokes([]); setGuidance(null); setLang('id'); setTyping(false); setRound((r) => r + 1);
   }, []);
 
   const finish = async () => {
@@ -98,7 +105,7 @@ export function CollectionApp({ token, idleSeconds, regionKnown }: CollectionPro
   };
 
   // idle: the screen is wiped and a live session ends as abandoned; the case is unchanged
-  const idle = useIdle(view !== null, `${view?.id}|${view?.step}|${view?.capturing}|${view?.lastTry ? JSON.stringify(view.lastTry) : ''}`, idleSeconds, async () => {
+  const idle = useIdle(view !== null || typing, `${view?.id}|${view?.step}|${view?.capturing}|${view?.lastTry ? JSON.stringify(view.lastTry) : ''}`, idleSeconds, async () => {
     const v = viewRef.current;
     if (v) {
       const path = LIVE.includes(v.step) ? `/api/collections/${v.id}/abandon` : `/api/collections/${v.id}/close`;
@@ -111,7 +118,7 @@ export function CollectionApp({ token, idleSeconds, regionKnown }: CollectionPro
 
   let body;
   if (!view) {
-    body = <Identify t={t} lang={lang} busy={busy} regionKnown={regionKnown} onStart={async (b) => { await call('/api/collections', b); }} />;
+    body = <Identify key={round} t={t} lang={lang} busy={busy} regionKnown={regionKnown} onTyping={setTyping} onStart={async (b) => { await call('/api/collections', b); }} />;
   } else {
     switch (view.step) {
       case 'card': body = <CardStep t={t} view={view} onRead={() => call(`/api/collections/${view.id}/read-card`)} />; break;
@@ -166,9 +173,10 @@ function Shell({ t, lang, setLang, step, children }: { t: CollectionText; lang: 
   );
 }
 
-function Identify({ t, lang, busy, regionKnown, onStart }: { t: CollectionText; lang: Lang; busy: boolean; regionKnown: (c: string) => boolean; onStart: (b: { nik?: string; code?: string }) => Promise<void> }) {
+function Identify({ t, lang, busy, regionKnown, onTyping, onStart }: { t: CollectionText; lang: Lang; busy: boolean; regionKnown: (c: string) => boolean; onTyping: (v: boolean) => void; onStart: (b: { nik?: string; code?: string }) => Promise<void> }) {
   const [nik, setNik] = useState('');
   const [code, setCode] = useState('');
+  useEffect(() => { onTyping(nik.length > 0 || code.length > 0); }, [nik, code]);
   const [nikError, setNikError] = useState<string | null>(null);
   const scanRef = useRef<HTMLInputElement>(null);
   // a keyboard-wedge QR scanner types into the focused field and ends with Enter
@@ -352,20 +360,21 @@ function EndNotice({ t, title, text, tone, testId, onFinish }: { t: CollectionTe
 
 /** idle since the last touch or the last step the hub moved (an officer acting counts as progress) */
 function useIdle(active: boolean, progress: string, idleSeconds: number, onExpire: () => void) {
-  const [last, setLast] = useState(Date.now());
-  const [now, setNow] = useState(Date.now());
+  const [lastTouch, setLastTouch] = useState(Date.now());
+  const [, setTick] = useState(0);
   useEffect(() => {
-    const touch = () => setLast(Date.now());
+    const touch = () => setLastTouch(Date.now());
     for (const ev of ['pointerdown', 'keydown']) window.addEventListener(ev, touch, true);
     return () => { for (const ev of ['pointerdown', 'keydown']) window.removeEventListener(ev, touch, true); };
   }, []);
-  useEffect(() => { setLast(Date.now()); }, [active, progress]);
+  // taken during render, so the render that sees a new step or a newly active screen is never stale
+  const progressAt = useMemo(() => Date.now(), [active, progress]);
   useEffect(() => {
     if (!active) return;
-    const timer = setInterval(() => setNow(Date.now()), 250);
+    const timer = setInterval(() => setTick((n) => n + 1), 250);
     return () => clearInterval(timer);
   }, [active]);
-  const v = idleView(last, now, idleSeconds * 1000);
+  const v = idleView(Math.max(lastTouch, progressAt), Date.now(), idleSeconds * 1000);
   const fired = useRef(false);
   useEffect(() => {
     if (active && v.expired && !fired.current) { fired.current = true; onExpire(); }

@@ -194,6 +194,18 @@ test('an idle kiosk wipes the session from its screen; the case and the card are
   assert.equal(rows[0], { status: 'abandoned', end_reason: 'kiosk idle' });
   const stock = await hub.api('GET', '/api/stock', op);
   assert.ok(stock.body.inStock.some((x: any) => x.cardSerial === 'KTPDEMO000004'));
+  // the hub's "abandoned" news must not bring the wiped session back
+  await page.waitForTimeout(500);
+  assert.ok(await page.isVisible('[data-testid=step-identify]'));
+  assert.not.ok(await page.isVisible('[data-testid=step-cancelled]'));
+
+  // digits typed and left behind are wiped too (20 s: the countdown covers only the last 10)
+  await page.goto(`${hub.url}/collection/?idle=20`);
+  await page.waitForSelector('[data-testid=step-identify]');
+  await typeNik('3201');
+  await page.waitForFunction(() => document.querySelector('[data-testid=nik-display]')?.textContent?.includes('3201'), undefined, { timeout: 5000 }).catch(async () => { throw new Error('nik display: ' + await text('[data-testid=step-identify]')); });
+  await page.waitForSelector('[data-testid=idle-countdown]', { timeout: 25_000 });
+  await page.waitForFunction(() => !document.querySelector('[data-testid=nik-display]')?.textContent?.includes('3201'), undefined, { timeout: 25_000 });
 });
 
 test.run();
