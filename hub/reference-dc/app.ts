@@ -25,6 +25,7 @@ const RecordSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('collection_result'), body: z.object({
     nik, cardSerial: z.string().min(1), result: z.enum(['berhasil', 'gagal']), reason: z.string().optional(),
     verifiedFingers: z.array(z.number().int()), at: iso,
+    receiptNumber: z.string().max(64).optional(), oldKtpWithdrawn: z.boolean().optional(), officer: z.string().max(64).optional(),
   }) }),
   z.object({ kind: z.literal('card_return'), body: z.object({ nik, cardSerial: z.string().min(1), reason: z.string().min(1), at: iso }) }),
 ]).and(z.object({
