@@ -179,6 +179,55 @@ test('a card is returned from the stock list with a reason', async () => {
   assert.is(await text('stock-message'), 'Kartu KTPDEMO850002 dicatat untuk dikembalikan.');
 });
 
+test('take over: the officer confirms the data and scans the finger from the screen, then cancels with a reason', async () => {
+  await sim('/api/sim/card/remove');
+  const r4 = DEMO_PEOPLE.find((p) => p.id === 'r4')!;
+  const start = await kiosk('POST', '/api/collections', { nik: r4.nik });
+  assert.is(start.status, 201, JSON.stringify(start.body));
+  await waitText('collection-name', r4.fullName);
+  await sim('/api/sim/card/insert', { residentId: 'r4' });
+  await waitText('collection-step', 'Warga memeriksa data');
+  await page.click('[data-testid=act-confirm]');
+  await waitText('collection-step', 'Verifikasi sidik jari');
+  assert.is(await text('collection-message'), 'Data dikonfirmasi. Lanjut ke sidik jari.');
+  await sim('/api/sim/fingerprint/place', { residentId: 'r4', finger: 'rightIndex', impression: 3 });
+  await page.click('[data-testid=act-scan]');
+  await waitText('finger-rightIndex', 'cocok (percobaan 1/3)');
+  assert.match(await text('collection-message'), /^Telunjuk kanan: cocok \(skor [\d.]+\)$/);
+  assert.is(await text('act-scan'), 'Pindai telunjuk kiri');
+  await sim('/api/sim/fingerprint/lift');
+
+  await page.click('[data-testid=act-cancel]');
+  await page.fill('[data-testid=cancel-reason]', 'warga harus pergi');
+  await page.click('[data-testid=cancel-submit]');
+  await waitText('collection-step', 'Dibatalkan');
+  assert.is(await text('collection-end-reason'), 'Alasan berakhir: warga harus pergi');
+  assert.ok(await page.isEnabled('[data-testid=act-close]'));
+  await page.click('[data-testid=act-close]');
+  await page.waitForSelector('[data-testid=collection-empty]');
+  // a cancelled collection leaves the card in stock
+  assert.is(await page.locator('[data-testid=stock-in] li[data-serial=KTPDEMO000004]').count(), 1);
+});
+
+test('a refused (tampered) card holds the session: the officer reads why, cannot resume, and cancels', async () => {
+  await sim('/api/sim/card/remove');
+  const r3 = DEMO_PEOPLE.find((p) => p.id === 'r3')!;
+  const start = await kiosk('POST', '/api/collections', { nik: r3.nik });
+  assert.is(start.status, 201, JSON.stringify(start.body));
+  await sim('/api/sim/card/insert', { residentId: 'r3', variant: 'changedDg' });
+  await waitText('collection-step', 'Ditahan — perlu petugas');
+  assert.match(await text('collection-held'), /Kartu ditolak pada pembacaan \(autentikasi pasif gagal\)\. Batalkan sesi, lalu kembalikan kartu\..*DG_HASH_MISMATCH/);
+  assert.is(await page.locator('[data-testid=chip-photo]').count(), 0, 'nothing from a refused chip is shown');
+  assert.ok(await page.isDisabled('[data-testid=act-resume]'));
+  assert.is(await text('act-resume-hint'), 'Kartu ditolak: tidak bisa dilanjutkan');
+  assert.is(await page.locator('[data-testid=stepper] li.stop').count(), 1, 'the stepper shows where it stopped');
+  await page.click('[data-testid=act-cancel]');
+  await page.fill('[data-testid=cancel-reason]', 'kartu ditolak');
+  await page.click('[data-testid=cancel-submit]');
+  await waitText('collection-step', 'Dibatalkan');
+  await sim('/api/sim/card/remove');
+});
+
 test('the supervisor page counts the collection against the B2 and B3 standards', async () => {
   const sup = await browser.newPage({ width: 1280, height: 900 });
   await sup.goto(`${hub.url}/supervisor/`);
