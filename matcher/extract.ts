@@ -252,7 +252,7 @@ export function extractTemplate(input: GrayImage, debug?: (d: ExtractDebug) => v
 
   const minutiae = findMinutiae(skel, w, h, (x, y) => {
     const bi = ((y / BS) | 0) * bw + ((x / BS) | 0);
-    return { dist: bdist[bi]!, q: bqS[bi]! };
+    return { dist: bdist[bi]!, q: bqS[bi]!, ori: ori[bi]! };
   });
 
   // image quality: mean block quality over the print, scaled by usable area
@@ -512,6 +512,11 @@ function thin(s: Uint8Array, w: number, h: number): void {
   for (const p of pts) if (s[p] && SIMPLE[code8(s, w, p)]) s[p] = 0;
 }
 
+/** quality factor of a minutia with another within CROWD_R (city-block px) */
+const CROWD_Q = 0.6, CROWD_R = 20;
+/** quality factor of a minutia whose direction is more than FLOW_TOL (rad) off the ridge flow */
+const FLOW_Q = 0.6, FLOW_TOL = 0.35;
+
 interface Cand { x: number; y: number; type: MinutiaType; angle: number; q: number; alive: boolean; p: number }
 
 /** Follows the skeleton from p through first neighbour q for up to maxLen steps. */
@@ -535,7 +540,7 @@ function trace(s: Uint8Array, w: number, isMin: Uint8Array, p: number, q: number
   return { end: cur, len, hitMin: false };
 }
 
-function findMinutiae(s: Uint8Array, w: number, h: number, info: (x: number, y: number) => { dist: number; q: number }): Minutia[] {
+function findMinutiae(s: Uint8Array, w: number, h: number, info: (x: number, y: number) => { dist: number; q: number; ori: number }): Minutia[] {
   const cands: Cand[] = [];
   const isMin = new Uint8Array(s.length);
   const idx = new Int32Array(s.length).fill(-1);
@@ -559,8 +564,8 @@ function findMinutiae(s: Uint8Array, w: number, h: number, info: (x: number, y: 
     idx[p] = cands.length;
     cands.push({ x, y, type, angle: 0, q: 0, alive: true, p });
   }
-  const DIR_LEN = Number(process.env.DL ?? 10);
-  const SPUR = Number(process.env.SPUR ?? 11), ISLAND = Number(process.env.ISL ?? 18), BRIDGE = Number(process.env.BRI ?? 11);
+  const DIR_LEN = 10;
+  const SPUR = 11, ISLAND = 18, BRIDGE = 11;
   for (const m of cands) {
     const branches: { end: number; len: number; hitMin: boolean }[] = [];
     for (let k = 0; k < 8; k++) {
@@ -615,9 +620,15 @@ function findMinutiae(s: Uint8Array, w: number, h: number, info: (x: number, y: 
   for (const m of cands) {
     if (!m.alive) continue;
     const inf = info(m.x, m.y);
-    if (inf.dist <= Number(process.env.BD ?? 1)) { m.alive = false; continue; }
+    if (inf.dist <= 1) { m.alive = false; continue; }
     m.q = inf.q * Math.min(1, inf.dist / 3);
-    if (m.q < Number(process.env.QMIN ?? 0.2)) m.alive = false;
+    if (m.q < 0.2) m.alive = false;
+    // a true minutia points along the local ridge flow (the field is y-down, angles y-up); the
+    // quality weighs how much a minutia counts when matching, so doubtful ones count less
+    const flow = Math.PI - inf.ori;
+    let d = Math.abs((m.angle - flow) % Math.PI);
+    if (d > Math.PI / 2) d = Math.PI - d;
+    if (d > FLOW_TOL) m.q *= FLOW_Q;
   }
   // broken ridges: two facing endings close together
   const alive = cands.filter((m) => m.alive);
@@ -629,7 +640,7 @@ function findMinutiae(s: Uint8Array, w: number, h: number, info: (x: number, y: 
       if (b.type !== 1 || !b.alive || !a.alive) continue;
       const dx = b.x - a.x, dy = b.y - a.y;
       const d = Math.hypot(dx, dy);
-      if (d > Number(process.env.FD ?? 16) || d < 1e-6) continue;
+      if (d > 16 || d < 1e-6) continue;
       const da = Math.abs(angDiff(a.angle, b.angle + Math.PI));
       if (da < 0.8) { a.alive = false; b.alive = false; }
     }
@@ -639,8 +650,15 @@ function findMinutiae(s: Uint8Array, w: number, h: number, info: (x: number, y: 
   for (let i = 0; i < alive2.length; i++) {
     const a = alive2[i]!;
     let close = 0;
-    for (const b of alive2) if (b !== a && Math.abs(b.x - a.x) + Math.abs(b.y - a.y) < Number(process.env.CL ?? 7)) close++;
+    for (const b of alive2) if (b !== a && Math.abs(b.x - a.x) + Math.abs(b.y - a.y) < 7) close++;
     if (close >= 1) a.alive = false;
+  }
+  {
+    // a minutia with another close by (of those kept) is more often an artefact of noise
+    const al = cands.filter((m) => m.alive);
+    for (const a of al) {
+      for (const b of al) if (b !== a && Math.abs(b.x - a.x) + Math.abs(b.y - a.y) < CROWD_R) { a.q *= CROWD_Q; break; }
+    }
   }
   const out: Minutia[] = [];
   for (const m of cands) {

@@ -6,12 +6,13 @@ import type { Template } from './types.ts';
  * the minutia, relative direction of the neighbour). A probe additionally gets a hash of its edges so
  * that a candidate's edges find similar probe edges in O(1); each hit votes for a root pair of
  * minutiae. The best roots are then grown into a pairing by walking both neighbour graphs together
- * (local, so skin distortion does not break it), and the score comes from the pairing's size and
- * how many edges agree.
+ * (local, so skin distortion does not break it). Each pairing aligns the prints; under that
+ * alignment every minutia is paired by position and direction, and the score combines the agreeing
+ * edges, the global pairs and the minutiae both prints show in their overlap.
  */
-export const K = Number(process.env.MK ?? 10); // neighbours per minutia
+export const K = 10; // neighbours per minutia
 /** neighbours whose edges vote for root pairs (the nearest are the least distorted) */
-const KV = Number(process.env.KV ?? 6);
+const KV = 6;
 const MAX_EDGE = 160; // px at 500 dpi
 const TWO_PI = 2 * Math.PI;
 
@@ -22,12 +23,12 @@ const NA = Math.ceil(TWO_PI / AQ);
 const ND = Math.ceil(MAX_EDGE / DQ) + 2;
 
 // edge similarity tolerances
-const D_TOL_ABS = Number(process.env.DTA ?? 4);
-const D_TOL_REL = Number(process.env.DTR ?? 0.05);
-const A_TOL = Number(process.env.ATOL ?? 0.3);
-const ROT_TOL = Number(process.env.RTOL ?? 0.4); // max deviation of a pair's rotation from the root's
+const D_TOL_ABS = 4;
+const D_TOL_REL = 0.05;
+const A_TOL = 0.3;
+const ROT_TOL = 0.4; // max deviation of a pair's rotation from the root's
 /** weight of an agreeing edge whose minutiae types differ (ending vs bifurcation; 'other' agrees with all) */
-const TYPE_W = Number(process.env.TW ?? 0.8);
+const TYPE_W = 0.8;
 
 export interface CompactTemplate {
   n: number;
@@ -116,7 +117,7 @@ export function compactTemplate(t: Template): CompactTemplate {
   for (let i = 0; i < n; i++) {
     const m = ms[i]!;
     x[i] = m.x; y[i] = m.y; a[i] = norm(m.angle); ty[i] = m.type; q[i] = m.quality;
-    wq[i] = q[i] ? 1 - QW * (0.6 - q[i]! / 100) : 1;
+    wq[i] = q[i] ? 0.4 + q[i]! / 100 : 1;
     sig = (Math.imul(sig, 31) + Math.imul(Math.round(m.x * 8), 7919) + Math.imul(Math.round(m.y * 8), 104729) + Math.round(a[i]! * 1000)) | 0;
   }
   const nb = new Int16Array(n * K).fill(-1);
@@ -268,21 +269,21 @@ class Scratch {
 }
 const S = new Scratch();
 
-const N_ROOTS = Number(process.env.NR ?? 6);
+/** roots grown into pairings per comparison */
+const N_ROOTS = 6;
+/** a pairing with less support than this fraction of the best one's is not scored */
+const SUP_FRAC = 0.8;
 
 export interface MatchDetail {
   score: number;
+  /** size of the best local pairing and its agreeing edges (weighted by type agreement) */
   pairs: number;
   support: number;
+  /** minutiae paired by position under the pairing's alignment */
+  globalPairs: number;
+  /** overlap counts (quality-weighted) of the probe and the candidate */
   inP: number;
   inC: number;
-  gp: number;
-  gerr: number;
-  gpt: number;
-  gpw: number;
-  area: number;
-  np: number;
-  nc: number;
 }
 
 /** Similarity of a probe and a candidate (one direction). Higher is more similar; ~0 for unrelated prints. */
@@ -343,7 +344,7 @@ export function compareCompact(p: PreparedProbe, c: CompactTemplate, detail?: Ma
   const gen = ++S.gen;
   if (gen === 0xffffffff) { grown.fill(0); S.gen = 1; }
   let best = 0, bestPairs = 0, bestSupport = 0;
-  let bInP = np, bInC = nc, bGp = 0, bGerr = 0, bGpt = 0, bGpw = 0, bArea = 0;
+  let bInP = np, bInC = nc, bGp = 0;
   for (let r = 0; r < nr; r++) {
     const k = roots[r]!;
     const pi = (k / nc) | 0, ci = k - pi * nc;
@@ -357,42 +358,41 @@ export function compareCompact(p: PreparedProbe, c: CompactTemplate, detail?: Ma
     const s = finalScore(support, OV.gp, OV.gpt, OV.gerr, OV.inP, OV.inC);
     if (s > best) {
       best = s; bestPairs = pairs; bestSupport = support;
-      bInP = OV.inP; bInC = OV.inC; bGp = OV.gp; bGerr = OV.gerr; bGpt = OV.gpt; bGpw = OV.gpw; bArea = OV.area; LAST.th = OV.th; LAST.tx = OV.tx; LAST.ty = OV.ty;
+      bInP = OV.inP; bInC = OV.inC; bGp = OV.gp;
       bestP2c.fill(-1, 0, np);
       const pp = S.pairsP, pc = S.pairsC;
       for (let i = 0; i < pairs; i++) bestP2c[pp[i]!] = pc[i]!;
     }
   }
   bestP2c.fill(-1, 0, np);
-  if (detail) { detail.score = best; detail.pairs = bestPairs; detail.support = bestSupport; detail.inP = bInP; detail.inC = bInC; detail.gp = bGp; detail.gerr = bGerr; detail.gpt = bGpt; detail.gpw = bGpw; detail.area = bArea; detail.np = np; detail.nc = nc; }
+  if (detail) { detail.score = best; detail.pairs = bestPairs; detail.support = bestSupport; detail.globalPairs = bGp; detail.inP = bInP; detail.inC = bInC; }
   return best;
 }
 
-const QW = Number(process.env.QW ?? 1);
-const GM = Number(process.env.GM ?? 0);
-const SUP_FRAC = Number(process.env.SF ?? 0.8);
-const SCM = Number(process.env.SCM ?? 2);
+/**
+ * Agreeing edges x global pairs x type-weighted global pairs over the overlap counts, times the fit
+ * (mean pairing error, 0-2). A chance pairing of unrelated prints is small on every factor at
+ * once; the overlap counts (floored) keep dense, noisy templates from scoring on numbers alone.
+ */
 function finalScore(support: number, gp: number, gpt: number, gerr: number, inP: number, inC: number): number {
   const ip = Math.max(inP, OV_MIN), ic = Math.max(inC, OV_MIN);
-  if (SCM === 0) return support * support / Math.sqrt(ip * ic);
-  if (SCM === 1) return support * gp * gp / (ip * ic) * (2 - gerr);
-  return support * gp * (gp + gpt) * 0.5 / (ip * ic) * (2 - gerr);
+  return (support * gp * (gp + gpt) * 0.5) / (ip * ic) * (2 - gerr);
 }
 
 /** floor of the overlap counts */
 const OV_MIN = 10;
-const OV = { inP: 0, inC: 0, gp: 0, gerr: 0, gpt: 0, gpw: 0, area: 0 as number, th: 0, tx: 0, ty: 0 };
-export const LAST = { th: 0, tx: 0, ty: 0 };
-let AREA = false;
-export function setArea(v: boolean): void { AREA = v; }
-const G_TOL = Number(process.env.GT ?? 8), G_TOL_REL = Number(process.env.GTR ?? 0.08), G_ATOL = Number(process.env.GAT ?? 0.5);
+/** results of globalPairs */
+const OV = { inP: 0, inC: 0, gp: 0, gerr: 0, gpt: 0 };
+/** tolerance of pairing by position: px at the aligned pairs' centroid, growth per px away, direction */
+const G_TOL = 8, G_TOL_REL = 0.08, G_ATOL = 0.5;
 
 /** Alignment of the candidate onto the probe: p ~ R(-th) c + (tx, ty) in pixel coordinates. */
 const AL = { th: 0, co: 1, si: 0, tx: 0, ty: 0, gx: 0, gy: 0 };
 
 /**
- * Aligns on m pairs. The rotation comes from the minutiae directions when the pairs are few or
- * close together, else from their positions (least squares), which direction noise does not bias.
+ * Aligns on m pairs: rotation from the mean difference of the paired minutiae's directions (a
+ * least-squares fit on positions was tried: no better, as the pairs are often close together),
+ * translation from their centroids.
  */
 function align(p: CompactTemplate, c: CompactTemplate, m: number, pp: Int16Array, pc: Int16Array): void {
   let sx = 0, sy = 0, pxm = 0, pym = 0, cxm = 0, cym = 0;
@@ -402,16 +402,8 @@ function align(p: CompactTemplate, c: CompactTemplate, m: number, pp: Int16Array
     pxm += p.x[pp[i]!]!; pym += p.y[pp[i]!]!; cxm += c.x[pc[i]!]!; cym += c.y[pc[i]!]!;
   }
   pxm /= m; pym /= m; cxm /= m; cym /= m;
-  let th = Math.atan2(sy, sx);
-  if (m >= PROC_MIN) {
-    let sd = 0, sc = 0, spread = 0;
-    for (let i = 0; i < m; i++) {
-      const ax = c.x[pc[i]!]! - cxm, ay = c.y[pc[i]!]! - cym, bx = p.x[pp[i]!]! - pxm, by = p.y[pp[i]!]! - pym;
-      sd += ax * bx + ay * by; sc += ax * by - ay * bx; spread += ax * ax + ay * ay;
-    }
-    // pixel rotation phi maps c onto p; directions are counter-clockwise on screen, so th = -phi
-    if (spread > PROC_SPREAD * PROC_SPREAD * m) th = -Math.atan2(sc, sd);
-  }
+  const th = Math.atan2(sy, sx);
+  // angles are counter-clockwise on screen (y down), so the pixel rotation is by -th
   const co = Math.cos(th), si = -Math.sin(th);
   AL.th = th; AL.co = co; AL.si = si;
   AL.tx = pxm - (co * cxm - si * cym); AL.ty = pym - (si * cxm + co * cym);
@@ -420,11 +412,11 @@ function align(p: CompactTemplate, c: CompactTemplate, m: number, pp: Int16Array
 
 /**
  * Pairs every candidate minutia with the nearest free probe minutia of similar direction under
- * the alignment AL (tolerance grows away from the aligned pairs' centroid: skin distortion); the
- * pairs go to S.gP/S.gC, the counts to OV. Also counts the minutiae each side has where the other
+ * the alignment AL (tolerance grows away from the aligned pairs' centroid: skin distortion,
+ * capped at BUCKET); the pairs go to S.gP/S.gC, the counts to OV. Also counts the minutiae each side has where the other
  * print was seen (weighted by minutia quality).
  */
-function globalPairs(p: CompactTemplate, c: CompactTemplate, counts: boolean): void {
+function globalPairs(p: CompactTemplate, c: CompactTemplate): void {
   const { th, co, si, tx, ty, gx, gy } = AL;
   const used = S.p2c, gP = S.gP, gC = S.gC;
   let gp = 0, gerr = 0, gpt = 0, inC = 0;
@@ -432,7 +424,7 @@ function globalPairs(p: CompactTemplate, c: CompactTemplate, counts: boolean): v
   const cx = c.x, cy = c.y;
   for (let j = 0; j < c.n; j++) {
     const X = co * cx[j]! - si * cy[j]! + tx, Y = si * cx[j]! + co * cy[j]! + ty;
-    if (counts && seen(p, X, Y)) inC += c.w[j]!;
+    if (seen(p, X, Y)) inC += c.w[j]!;
     let aj = c.a[j]! + th;
     if (aj < 0) aj += TWO_PI; else if (aj >= TWO_PI) aj -= TWO_PI;
     const rg = Math.sqrt((X - gx) * (X - gx) + (Y - gy) * (Y - gy));
@@ -467,7 +459,6 @@ function globalPairs(p: CompactTemplate, c: CompactTemplate, counts: boolean): v
   }
   for (let k = 0; k < gp; k++) used[gP[k]!] = -1;
   OV.gp = gp; OV.gerr = gp ? gerr / gp : 0; OV.gpt = gpt;
-  if (!counts) return;
   let inP = 0;
   for (let i = 0; i < p.n; i++) {
     const dx = px[i]! - tx, dy = py[i]! - ty;
@@ -479,33 +470,7 @@ function globalPairs(p: CompactTemplate, c: CompactTemplate, counts: boolean): v
 /** Global pairing and overlap counts for a local pairing of m pairs (into OV). */
 function overlapCounts(p: CompactTemplate, c: CompactTemplate, m: number, pp: Int16Array, pc: Int16Array): void {
   align(p, c, m, pp, pc);
-  if (REFINE && m >= 2) {
-    // the global pairs span more of the print than the local pairing: align on them once more
-    globalPairs(p, c, false);
-    const gp1 = OV.gp;
-    if (gp1 > m) {
-      const th0 = AL.th, tx0 = AL.tx, ty0 = AL.ty, gx0 = AL.gx, gy0 = AL.gy;
-      align(p, c, gp1, S.gP, S.gC);
-      // tolerance still grows from the local pairing, where the alignment is surest
-      AL.gx = gx0; AL.gy = gy0;
-      globalPairs(p, c, false);
-      if (OV.gp < gp1) { AL.th = th0; AL.co = Math.cos(th0); AL.si = -Math.sin(th0); AL.tx = tx0; AL.ty = ty0; }
-    }
-  }
-  globalPairs(p, c, true);
-  OV.th = AL.th; OV.tx = AL.tx; OV.ty = AL.ty;
-}
-
-const REFINE = Number(process.env.RF ?? 0) === 1;
-const PROC_MIN = Number(process.env.PM ?? 999), PROC_SPREAD = Number(process.env.PS ?? 25);
-
-/**
- * Supporting edges squared, over the geometric mean of the minutiae counts (of the overlapping
- * parts, when known): squaring rewards consistent structure much more than chance agreement.
- */
-function scoreOf(pairs: number, support: number, np: number, nc: number): number {
-  if (pairs < 2) return 0;
-  return (support * support) / Math.sqrt(np * nc);
+  globalPairs(p, c);
 }
 
 /**
@@ -582,12 +547,23 @@ function prepared(t: Template): CompactTemplate {
 }
 
 /**
+ * Near the decision thresholds the comparison is also run the other way and the higher score kept:
+ * growing a pairing is not quite symmetric, and a genuine pair sometimes needs the other start.
+ * Far from them (most pairs) one direction decides.
+ */
+const BAND_LO = 2, BAND_HI = 12;
+
+/**
  * Symmetric score of two prepared templates: one comparison, in a direction fixed by the pair
- * itself, so that the order of the arguments never changes the score.
+ * itself (the one with more minutiae probes; a content signature breaks ties), plus the reverse
+ * one in the band above, so that the order of the arguments never changes the score.
  */
 export function comparePrepared(a: CompactTemplate, b: CompactTemplate): number {
   const aFirst = a.n > b.n || (a.n === b.n && a.sig >= b.sig);
-  return aFirst ? compareCompact(a, b) : compareCompact(b, a);
+  const s = aFirst ? compareCompact(a, b) : compareCompact(b, a);
+  if (s < BAND_LO || s > BAND_HI) return s;
+  const s2 = aFirst ? compareCompact(b, a) : compareCompact(a, b);
+  return s2 > s ? s2 : s;
 }
 
 /** 1:1 comparison of two templates; symmetric. Prepared forms are cached per template object. */

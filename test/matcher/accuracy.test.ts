@@ -64,8 +64,8 @@ test('interoperability: our templates match SecuGen templates of the same finger
   assert.ok(gp >= INTEROP_GENUINE_MIN, `genuine pairs accepted: ${gp} of ${g}`);
 });
 
-// Regression floors: reached when this was written 45/48, 48/48 and 138/144; a small margin below.
-const GENUINE_MIN = 43;
+// Regression floors: reached when this was written 46/48, 48/48 and 138/144; a small margin below.
+const GENUINE_MIN = 44;
 const ISO_GENUINE_MIN = 46;
 const INTEROP_GENUINE_MIN = 132;
 
