@@ -167,10 +167,7 @@ export function compactTemplate(t: Template): CompactTemplate {
   if (!n) { minX = minY = maxX = maxY = 0; }
   const ox = minX - OV_MARGIN - MASK_CELL, oy = minY - OV_MARGIN - MASK_CELL;
   const mw = Math.ceil((maxX - ox + OV_MARGIN + MASK_CELL) / MASK_CELL) + 1, mh = Math.ceil((maxY - oy + OV_MARGIN + MASK_CELL) / MASK_CELL) + 1;
-  const mask = new Uint8Array(mw * mh);
-  for (let cy = 0; cy < mh; cy++) for (let cx = 0; cx < mw; cx++) {
-    if (nearHull(hull, ox + (cx + 0.5) * MASK_CELL, oy + (cy + 0.5) * MASK_CELL, OV_MARGIN)) mask[cy * mw + cx] = 1;
-  }
+  const mask = rasterHull(hull, ox, oy, mw, mh);
   const bw = Math.ceil((maxX - ox + 1) / BUCKET) + 1, bh = Math.ceil((maxY - oy + 1) / BUCKET) + 1;
   const bstart = new Uint16Array(bw * bh + 1), bidx = new Uint8Array(n);
   for (let i = 0; i < n; i++) bstart[(((y[i]! - oy) / BUCKET) | 0) * bw + (((x[i]! - ox) / BUCKET) | 0) + 1]!++;
@@ -195,22 +192,32 @@ function convexHull(x: Float32Array, y: Float32Array): Float32Array {
   return out;
 }
 
-/** Whether (px, py) lies inside the hull or within `margin` of it. */
-function nearHull(h: Float32Array, px: number, py: number, margin: number): boolean {
+/**
+ * Cells (centres) of the hull widened by OV_MARGIN: the points no further than the margin outside
+ * any hull edge's line, a convex set, so each row is one interval found edge by edge.
+ */
+function rasterHull(h: Float32Array, ox: number, oy: number, mw: number, mh: number): Uint8Array {
+  const mask = new Uint8Array(mw * mh);
   const m = h.length >> 1;
-  if (m < 3) return true;
-  let inside = true;
-  let minOut = 0;
-  for (let k = 0; k < m; k++) {
-    const ax = h[2 * k]!, ay = h[2 * k + 1]!;
-    const bx = h[(2 * k + 2) % (2 * m)]!, by = h[(2 * k + 3) % (2 * m)]!;
-    const ex = bx - ax, ey = by - ay;
-    const len = Math.sqrt(ex * ex + ey * ey) || 1;
-    // signed distance to the edge's line; negative means outside for this orientation
-    const sd = (ex * (py - ay) - ey * (px - ax)) / len;
-    if (sd < 0) { inside = false; if (-sd > minOut) minOut = -sd; }
+  if (m < 3) return mask.fill(1);
+  for (let cy = 0; cy < mh; cy++) {
+    const py = oy + (cy + 0.5) * MASK_CELL;
+    let lo = -Infinity, hi = Infinity;
+    for (let k = 0; k < m && lo <= hi; k++) {
+      const ax = h[2 * k]!, ay = h[2 * k + 1]!;
+      const ex = h[(2 * k + 2) % (2 * m)]! - ax, ey = h[(2 * k + 3) % (2 * m)]! - ay;
+      const len = Math.sqrt(ex * ex + ey * ey) || 1;
+      // inside or near this edge: ex (py - ay) - ey (px - ax) >= -margin len, solved for px
+      const r = ex * (py - ay) + ey * ax + OV_MARGIN * len;
+      if (ey > 0) hi = Math.min(hi, r / ey);
+      else if (ey < 0) lo = Math.max(lo, r / ey);
+      else if (r < 0) hi = -Infinity;
+    }
+    if (lo > hi) continue;
+    const c0 = Math.max(0, Math.ceil((lo - ox) / MASK_CELL - 0.5)), c1 = Math.min(mw - 1, Math.floor((hi - ox) / MASK_CELL - 0.5));
+    for (let cx = c0; cx <= c1; cx++) mask[cy * mw + cx] = 1;
   }
-  return inside || minOut <= margin;
+  return mask;
 }
 
 /** Builds the probe-side hash of a compact template (once; it is kept on the object). */
@@ -218,10 +225,11 @@ function buildHash(c: CompactTemplate): void {
   if (c.hstart.length) return;
   const counts = new Uint16Array(NKEYS + 1);
   const ne = c.n * K;
+  let top = 0;
   // each edge is stored under its own bin and both neighbours in every dimension
   for (let pass = 0; pass < 2; pass++) {
     const entries = pass ? new Uint16Array(counts[NKEYS]!) : EMPTY_U16;
-    const fill = pass ? counts.slice(0, NKEYS) : EMPTY_U16;
+    const fill = pass ? counts.slice(0, top) : EMPTY_U16;
     for (let e = 0; e < ne; e++) {
       if (c.nb[e]! < 0 || e % K >= KV) continue;
       const db = Math.floor(c.ed[e]! / DQ), ab = Math.floor(c.ea[e]! / AQ) % NA, bb = Math.floor(c.eb[e]! / AQ) % NA;
@@ -231,13 +239,18 @@ function buildHash(c: CompactTemplate): void {
           const kda = (d * NA + (ab + da + NA) % NA) * NA;
           for (let dbb = -1; dbb <= 1; dbb++) {
             const key = kda + (bb + dbb + NA) % NA;
-            if (pass) entries[fill[key]!++] = e; else counts[key + 1]!++;
+            if (pass) entries[fill[key]!++] = e;
+            else { counts[key + 1]!++; if (key >= top) top = key + 1; }
           }
         }
       }
     }
     if (pass) c.hentries = entries;
-    else for (let i = 0; i < NKEYS; i++) counts[i + 1]! += counts[i]!;
+    else {
+      // short edges fill only the low keys: sum up to the highest used one, the rest is the total
+      for (let i = 0; i < top; i++) counts[i + 1]! += counts[i]!;
+      counts.fill(counts[top]!, top + 1);
+    }
   }
   c.hstart = counts;
 }
@@ -541,7 +554,8 @@ const cache = new WeakMap<Template, { src: Template['minutiae']; len: number; c:
 function prepared(t: Template): CompactTemplate {
   const hit = cache.get(t);
   if (hit && hit.src === t.minutiae && hit.len === t.minutiae.length) return hit.c;
-  const c = prepareProbe(t);
+  // the edge hash is built when the template is first the probing side
+  const c = compactTemplate(t);
   cache.set(t, { src: t.minutiae, len: t.minutiae.length, c });
   return c;
 }
