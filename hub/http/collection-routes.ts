@@ -99,7 +99,11 @@ export const COLLECTION_ROUTES: RouteSpec[] = [
       const b = await body(c, OverrideSchema);
       const officer = actorOf(c);
       // the supervisor approves at the counter with their own PIN (rate-limited like a sign-in)
-      const sup = await hub.auth.checkCredentials(b.supervisor.username, b.supervisor.pin, hub.clientAddress(c));
+      // a wrong supervisor PIN is a refusal of the approval (403), not of the caller's own session (401)
+      const sup = await hub.auth.checkCredentials(b.supervisor.username, b.supervisor.pin, hub.clientAddress(c)).catch((e: unknown) => {
+        if (e instanceof HubError && e.code === 'BAD_CREDENTIALS') throw new HubError(403, 'BAD_CREDENTIALS', 'wrong supervisor username or PIN', 'supervisor.pin');
+        throw e;
+      });
       if (sup.role !== 'supervisor') throw new HubError(403, 'NOT_A_SUPERVISOR', `${sup.username} is not a supervisor`, 'supervisor.username');
       if (officer.kind === 'officer' && officer.username === sup.username) throw new HubError(403, 'SAME_PERSON', 'the approving supervisor must be someone else', 'supervisor.username');
       return c.json(await hub.collections.override(id(c), { finger: b.finger, reason: b.reason, supervisor: { username: sup.username, displayName: sup.displayName } }, officer));

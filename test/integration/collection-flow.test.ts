@@ -160,7 +160,8 @@ test('a card lifted mid-flow pauses the session until the same card is back; an 
   await until(s.id, (v) => !v.cardAway, 'the card back');
 
   const noApproval = await o('POST', `/api/collections/${s.id}/override`, { finger: 'rightIndex', reason: 'jari terluka', supervisor: { username: 'supervisor', pin: '000000x' } });
-  assert.is(noApproval.status, 401);
+  assert.is(noApproval.status, 403, 'a wrong supervisor PIN refuses the approval, not the operator\'s session');
+  assert.is(noApproval.body.error.field, 'supervisor.pin');
   const selfApproval = await hub.api('POST', `/api/collections/${s.id}/override`, sup, { finger: 'rightIndex', reason: 'jari terluka', supervisor: hub.demo!.supervisor });
   assert.is(selfApproval.body.error.code, 'SAME_PERSON');
   const ok = await o('POST', `/api/collections/${s.id}/override`, { finger: 'rightIndex', reason: 'jari terluka (perban)', supervisor: hub.demo!.supervisor });
