@@ -165,7 +165,7 @@ const BASE_ROUTES: RouteSpec[] = [
       }
       const p = principalOf(c);
       const { ticket, peopleAhead, estimatedWaitMinutes, replayed } = await hub.queue.issue(
-        b, await hub.auth.activeCounterIds(), key && p.kind === 'device' ? { key, deviceId: p.deviceId } : undefined);
+        b, () => hub.auth.activeCounterIds(), key && p.kind === 'device' ? { key, deviceId: p.deviceId } : undefined);
       const service = hub.queue.service(ticket.serviceCode);
       const qrText = ticketQrText(hub.qrKey, ticket);
       // The ticket exists once the transaction committed; a printer fault only changes what the

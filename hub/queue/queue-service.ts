@@ -98,8 +98,12 @@ export class QueueService extends EventEmitter<QueueEvents> {
     return r.value;
   }
 
-  /** Issues a numbered ticket. Numbers run per service per day in the office's time zone. */
-  async issue(input: IssueInput, activeCounterIds: string[], request?: IssueRequest): Promise<{ ticket: Ticket; peopleAhead: number; estimatedWaitMinutes: number; replayed: boolean }> {
+  /**
+   * Issues a numbered ticket. Numbers run per service per day in the office's time zone.
+   * activeCounterIds may be a function: it is then asked only after the commit, so its lookup does
+   * not hold up the ticket reaching the screens.
+   */
+  async issue(input: IssueInput, activeCounterIds: string[] | (() => Promise<string[]>), request?: IssueRequest): Promise<{ ticket: Ticket; peopleAhead: number; estimatedWaitMinutes: number; replayed: boolean }> {
     const service = this.service(input.serviceCode);
     const nik = this.checkNik(input.nik).nik;
     const at = this.now();
@@ -120,13 +124,14 @@ export class QueueService extends EventEmitter<QueueEvents> {
         }
       }
       await this.expireOldDays(q, day);
-      await q.run(`INSERT INTO ticket_sequences (day, service_code, last_number) VALUES (?, ?, 1)
-                   ON CONFLICT (day, service_code) DO UPDATE SET last_number = last_number + 1`, [day, service.code]);
-      const seq = await q.get<{ last_number: number }>('SELECT last_number FROM ticket_sequences WHERE day = ? AND service_code = ?', [day, service.code]);
+      // RETURNING saves a round trip each: every statement waits for the main thread to take the
+      // previous one's answer, and the whole transaction stands between a kiosk and the displays
+      const seq = await q.get<{ last_number: number }>(`INSERT INTO ticket_sequences (day, service_code, last_number) VALUES (?, ?, 1)
+                   ON CONFLICT (day, service_code) DO UPDATE SET last_number = last_number + 1 RETURNING last_number`, [day, service.code]);
       const number = seq!.last_number;
       const label = formatLabel(service.prefix, number);
-      await q.run(`INSERT INTO tickets (id, day, origin_service_code, number, label, service_code, priority, status, nik_enc, nik_hash, nik_masked, issued_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?, ?)`,
+      const inserted = await q.get<TicketRow>(`INSERT INTO tickets (id, day, origin_service_code, number, label, service_code, priority, status, nik_enc, nik_hash, nik_masked, issued_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?, ?) RETURNING ${TICKET_COLS}`,
       [id, day, service.code, number, label, service.code, input.priority, this.cipher.encrypt(nik, 'tickets.nik'),
         this.cipher.lookupHash(nik, 'nik'), maskNik(nik), at.toISOString()]);
       await this.event(q, id, 'issued', at, null, null, { serviceCode: service.code, priority: input.priority });
@@ -134,32 +139,49 @@ export class QueueService extends EventEmitter<QueueEvents> {
         await q.run('INSERT INTO ticket_requests (idempotency_key, device_id, ticket_id, request_hash, created_at) VALUES (?, ?, ?, ?, ?)',
           [request.key, request.deviceId, id, requestHash, at.toISOString()]);
       }
-      return (await q.get<TicketRow>(`SELECT ${TICKET_COLS} FROM tickets WHERE id = ?`, [id]))!;
+      return inserted!;
     });
     this.expiredThrough = day;
     await this.ensureLive(day);
     const ticket = this.project(row);
     // screens learn of the ticket as soon as it is committed, before the estimate is worked out
     if (!replayed) this.emit('changed', { day });
-    const { peopleAhead, estimatedWaitMinutes } = await this.estimateFor(ticket, activeCounterIds);
+    const active = typeof activeCounterIds === 'function' ? await activeCounterIds() : activeCounterIds;
+    const { peopleAhead, estimatedWaitMinutes } = await this.estimateFor(ticket, active);
     return { ticket, peopleAhead, estimatedWaitMinutes, replayed };
   }
 
+  /**
+   * Today's mean service minutes per service, as the store computes them; dropped whenever a ticket
+   * is finished. Asking the store on every ticket cost a scan of the day's tickets per issue.
+   */
+  private servedCache = new Map<string, { n: number; mean: number | null }>();
+
   private async estimateFor(t: Ticket, activeCounterIds: string[]) {
     const day = this.today();
-    const ahead = await this.db.get<{ n: number }>(
-      `SELECT COUNT(*) AS n FROM tickets WHERE day = ? AND status = 'waiting' AND service_code = ? AND issued_at < ?
-         AND (? = 'none' OR priority <> 'none')`, [day, t.serviceCode, t.issuedAt, t.priority]);
-    const served = await this.db.get<{ n: number; mean: number | null }>(
-      `SELECT COUNT(*) AS n, AVG((julianday(finished_at) - julianday(started_at)) * 1440) AS mean FROM tickets
-       WHERE day = ? AND service_code = ? AND status = 'done' AND started_at IS NOT NULL`, [day, t.serviceCode]);
+    await this.ensureLive(day);
+    // the live projection holds every waiting ticket of today, so no store round trip is needed
+    let peopleAhead = 0;
+    for (const w of this.live.values()) {
+      if (w.status === 'waiting' && w.serviceCode === t.serviceCode && w.issuedAt < t.issuedAt && (t.priority === 'none' || w.priority !== 'none')) peopleAhead++;
+    }
+    const key = `${day}|${t.serviceCode}`;
+    let served = this.servedCache.get(key);
+    if (!served) {
+      const gen = this.servedGen;
+      served = (await this.db.get<{ n: number; mean: number | null }>(
+        `SELECT COUNT(*) AS n, AVG((julianday(finished_at) - julianday(started_at)) * 1440) AS mean FROM tickets
+         WHERE day = ? AND service_code = ? AND status = 'done' AND started_at IS NOT NULL`, [day, t.serviceCode])) ?? { n: 0, mean: null };
+      // a finish that committed while we asked makes this answer stale: use it once, keep it not
+      if (gen === this.servedGen) this.servedCache.set(key, served);
+    }
     // today's measured mean once it rests on a few residents; the SOP standard before that
-    const mean = served && served.n >= 3 && served.mean !== null ? served.mean : this.service(t.serviceCode).standardMinutes;
+    const mean = served.n >= 3 && served.mean !== null ? served.mean : this.service(t.serviceCode).standardMinutes;
     const serving = this.counters.filter((c) => c.serviceCodes.includes(t.serviceCode));
     const open = serving.filter((c) => activeCounterIds.includes(c.id)).length || serving.length;
-    const peopleAhead = ahead?.n ?? 0;
     return { peopleAhead, estimatedWaitMinutes: estimateWaitMinutes(peopleAhead, mean, open) };
   }
+  private servedGen = 0;
 
   /** Waiting tickets of earlier days are closed as expired when a new day starts. */
   private async expireOldDays(q: Queryable, today: string): Promise<void> {
@@ -251,6 +273,7 @@ export class QueueService extends EventEmitter<QueueEvents> {
         at, t.counterId ?? actor.counterId, actor.userId, data);
       return (await q.get<TicketRow>(`SELECT ${TICKET_COLS} FROM tickets WHERE id = ?`, [ticketId]))!;
     });
+    if (action === 'finish') { this.servedGen++; this.servedCache.clear(); }
     await this.ensureLive(this.today());
     const t = this.project(row);
     this.emit('changed', { day: row.day });

@@ -6,7 +6,7 @@
  * Defaults follow the issue's target: 20 kiosks, 50 displays, 20 tickets a second.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
@@ -17,11 +17,20 @@ const RATE = Number(process.env.RATE ?? 20); // tickets a second, all kiosks tog
 const SECONDS = Number(process.env.SECONDS ?? 15);
 const OPERATOR_PAUSE_MS = Number(process.env.OPERATOR_PAUSE_MS ?? 300);
 
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 const clientEld = monitorEventLoopDelay({ resolution: 5 });
 clientEld.enable();
 const dataDir = mkdtempSync(join(tmpdir(), 'bench-queue-'));
-const child = spawn(process.execPath, [...(process.env.HUB_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', 'test/support/hub-process.ts', dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+// BENCH_TRACE=dir: both processes write their timelines there (epoch ms) for lining slow samples up
+const traceDir = process.env.BENCH_TRACE;
+const epoch = () => performance.timeOrigin + performance.now();
+const clientTrace: { stalls: [number, number][]; gc: [number, number][] } = { stalls: [], gc: [] };
+if (traceDir) {
+  let last = epoch();
+  setInterval(() => { const t = epoch(); if (t - last > 12) clientTrace.stalls.push([last, t - last]); last = t; }, 2).unref();
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) clientTrace.gc.push([performance.timeOrigin + e.startTime, e.duration]); }).observe({ entryTypes: ['gc'] });
+}
+const child = spawn(process.execPath, [...(process.env.HUB_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', 'test/support/hub-process.ts', dataDir], { stdio: ['ignore', 'pipe', 'inherit'], env: traceDir ? { ...process.env, HUB_TRACE: join(traceDir, 'hub.json') } : process.env });
 const info = await new Promise<{ url: string; demo: { kioskToken: string; displayToken: string; operator: { username: string; pin: string } } }>((resolve) => {
   let out = '';
   child.stdout!.on('data', (d: Buffer) => { out += d; const l = out.split('\n').find((x) => x.startsWith('{')); if (l) resolve(JSON.parse(l)); });
@@ -131,4 +140,12 @@ console.log(JSON.stringify({
 for (const s of displays) s.close();
 child.kill('SIGTERM');
 await new Promise((r) => child.once('exit', r));
+if (traceDir) {
+  const toEpoch = (t: number) => performance.timeOrigin + t;
+  writeFileSync(join(traceDir, 'client.json'), JSON.stringify({
+    ...clientTrace,
+    tickets: issueSent.map(({ dIndex, t0 }) => ({ label: `D-${String(dIndex).padStart(3, '0')}`, t0: toEpoch(t0),
+      seen: dCountSeen.map((m) => { let seen = Infinity; for (const [n, [t]] of m) if (n >= dIndex && t! < seen) seen = t!; return toEpoch(seen); }) })),
+  }));
+}
 rmSync(dataDir, { recursive: true, force: true });
