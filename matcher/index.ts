@@ -7,7 +7,7 @@ export { encodeIso19794, decodeIso19794, decodeAnsi378 } from './iso.ts';
 export type { TemplateDecodeOptions, EncodeIsoOptions } from './iso.ts';
 export { extractTemplate } from './extract.ts';
 export type { ExtractResult } from './extract.ts';
-export { compare, compareCompact, compactTemplate, prepareProbe } from './match.ts';
+export { compare, comparePrepared, compareCompact, compactTemplate, prepareProbe } from './match.ts';
 export type { CompactTemplate, PreparedProbe } from './match.ts';
 export { evaluateFolder, errorRates, stretchTemplate } from './evaluate.ts';
 export type { EvaluateOptions, EvaluateReport, ErrorRates } from './evaluate.ts';
