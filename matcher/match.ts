@@ -220,9 +220,22 @@ function rasterHull(h: Float32Array, ox: number, oy: number, mw: number, mh: num
   return mask;
 }
 
-/** Builds the probe-side hash of a compact template (once; it is kept on the object). */
+/**
+ * Templates whose edge hash is built, oldest first. A hash is ~35 KB, so only the most recent
+ * HASH_KEEP keep theirs (a long-lived gallery of cached templates would otherwise grow by that
+ * much per template ever probed); an evicted one rebuilds it when it probes again.
+ */
+const HASH_KEEP = 1024;
+const hashed: (CompactTemplate | undefined)[] = new Array<CompactTemplate | undefined>(HASH_KEEP);
+let hashedNext = 0;
+
+/** Builds the probe-side hash of a compact template (kept on the object while it is recent). */
 function buildHash(c: CompactTemplate): void {
   if (c.hstart.length) return;
+  const old = hashed[hashedNext];
+  if (old) { old.hstart = EMPTY_U16; old.hentries = EMPTY_U16; }
+  hashed[hashedNext] = c;
+  hashedNext = (hashedNext + 1) % HASH_KEEP;
   const counts = new Uint16Array(NKEYS + 1);
   const ne = c.n * K;
   let top = 0;
