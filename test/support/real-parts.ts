@@ -25,6 +25,10 @@ export interface RealParts {
   pad: Isdv4PadSimulator;
   placeFinger(residentId: string, finger: 'rightIndex' | 'leftIndex', impression: number): Promise<void>;
   insertCard(residentId: string, variant?: CardVariant): Promise<void>;
+  /** any card's files (signed by `pki` to be trusted) */
+  insertFiles(files: cardLib.CardFiles): Promise<void>;
+  /** the test PKI whose CSCA the hub trusts */
+  pki: cardLib.TestPki;
   removeCard(): Promise<void>;
   /** one stroke, points in 0..1 of the pad */
   stroke(points: { x: number; y: number; pressure: number }[]): Promise<void>;
@@ -67,6 +71,11 @@ export async function startRealParts(): Promise<RealParts> {
     return p;
   };
 
+  const insertFiles = async (files: cardLib.CardFiles) => {
+    if (onReader) await removeCard();
+    onReader = new cardLib.VpcdCard(cardLib.VirtualCard.personalised(files), { port: pcscd.vpcdPort(0) });
+    await onReader.insert();
+  };
   const removeCard = async () => {
     const c = onReader;
     onReader = null;
@@ -88,15 +97,20 @@ export async function startRealParts(): Promise<RealParts> {
       if (!img.ok) throw new Error(img.error.message);
       scanner.placeFinger(img.image);
     },
+    pki,
     async insertCard(residentId, variant = 'good') {
-      if (onReader) await removeCard();
       const set = await cardSet(person(residentId));
-      const files = variant === 'good' ? set.good : set.tampered[variant];
-      onReader = new cardLib.VpcdCard(cardLib.VirtualCard.personalised(files), { port: pcscd.vpcdPort(0) });
-      await onReader.insert();
+      await insertFiles(variant === 'good' ? set.good : set.tampered[variant]);
     },
+    insertFiles,
     removeCard,
     async stroke(points) {
+      // a real pad sends nothing until the host's start command has crossed the serial link
+      const until = Date.now() + 5000;
+      while (!pad.isStreaming) {
+        if (Date.now() > until) throw new Error('the signature pad was not started by the hub');
+        await new Promise((r) => setTimeout(r, 10));
+      }
       await pad.drawStrokes([points.map((q) => ({ x: q.x * 26202, y: q.y * 16325, pressure: Math.max(1, q.pressure * 1023) }))]);
     },
     async close() {
