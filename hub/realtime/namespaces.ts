@@ -66,7 +66,12 @@ export function attachNamespaces(io: Server, hub: HubContext): () => void {
     pending = true;
     setImmediate(() => {
       pending = false;
-      void Promise.all([sendDisplay(display), sendQueue(operator)]).catch((e) => hub.log.warn('broadcast failed', { error: e }));
+      // Socket.IO encodes a broadcast even when nobody listens, and the operators' state carries
+      // every waiting ticket: build it only for a namespace that has sockets
+      void Promise.all([
+        display.sockets.size > 0 ? sendDisplay(display) : undefined,
+        operator.sockets.size > 0 ? sendQueue(operator) : undefined,
+      ]).catch((e) => hub.log.warn('broadcast failed', { error: e }));
       supervisor.emit('stats:changed', { day });
     });
   };

@@ -1,7 +1,13 @@
 /**
- * One SQLite file through the `sqlite3` package. Every statement goes through a single queue, so a
+ * One SQLite file through the `sqlite3` package. Every write goes through a single queue, so a
  * transaction (BEGIN IMMEDIATE ... COMMIT) never interleaves with another caller's statements on
  * the shared connection; that is also what makes "call next" safe when two operators press at once.
+ *
+ * Plain SELECTs outside a transaction run on a second, reading connection (WAL lets it read while
+ * the writer writes). A read still waits for every write queued before it, so it sees them; it just
+ * no longer holds up the writes queued after it. Each statement costs a trip through the thread
+ * pool and back to the event loop, and with every request's sign-in check in the one queue a
+ * kiosk's ticket waited behind other callers' reads before it could commit and reach the displays.
  */
 import sqlite3 from 'sqlite3';
 
@@ -19,17 +25,23 @@ export class Database implements Queryable {
   private chain: Promise<unknown> = Promise.resolve();
   private closed = false;
 
-  private constructor(private readonly raw: sqlite3.Database, public readonly path: string) {}
+  private constructor(private readonly raw: sqlite3.Database, public readonly path: string, private readonly reader: sqlite3.Database | null) {}
 
   static async open(path: string): Promise<Database> {
-    const raw = await new Promise<sqlite3.Database>((resolve, reject) => {
+    const connect = () => new Promise<sqlite3.Database>((resolve, reject) => {
       const d = new sqlite3.Database(path, (err) => (err ? reject(err) : resolve(d)));
     });
-    const db = new Database(raw, path);
+    const raw = await connect();
     // WAL: readers never block the writer; synchronous=NORMAL is durable across process crashes
     // in WAL mode (only an OS crash can lose the last commits), FULL for the strict case.
-    await db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
-    return db;
+    await execOn(raw, 'PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
+    // an in-memory or temporary database is private to its connection: no second one then
+    let reader: sqlite3.Database | null = null;
+    if (path !== '' && path !== ':memory:' && !path.startsWith('file::memory:')) {
+      reader = await connect();
+      await execOn(reader, 'PRAGMA busy_timeout = 5000; PRAGMA query_only = ON;');
+    }
+    return new Database(raw, path, reader);
   }
 
   private enqueue<T>(fn: () => Promise<T>): Promise<T> {
@@ -46,18 +58,26 @@ export class Database implements Queryable {
       });
     });
   }
-  private rawGet<T>(sql: string, params: Param[] = []) {
+  private rawGet<T>(sql: string, params: Param[] = [], conn = this.raw) {
     return new Promise<T | undefined>((resolve, reject) => {
-      this.raw.get(sql, params, (err: Error | null, row: T | undefined) => (err ? reject(err) : resolve(row)));
+      conn.get(sql, params, (err: Error | null, row: T | undefined) => (err ? reject(err) : resolve(row)));
     });
   }
-  private rawAll<T>(sql: string, params: Param[] = []) {
+  private rawAll<T>(sql: string, params: Param[] = [], conn = this.raw) {
     return new Promise<T[]>((resolve, reject) => {
-      this.raw.all(sql, params, (err: Error | null, rows: T[]) => (err ? reject(err) : resolve(rows)));
+      conn.all(sql, params, (err: Error | null, rows: T[]) => (err ? reject(err) : resolve(rows)));
     });
   }
   private rawExec(sql: string) {
-    return new Promise<void>((resolve, reject) => this.raw.exec(sql, (err) => (err ? reject(err) : resolve())));
+    return execOn(this.raw, sql);
+  }
+
+  /** A plain SELECT on the reading connection, once the writes queued before it are done. */
+  private read<T>(sql: string, fn: (conn: sqlite3.Database) => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('database is closed'));
+    const reader = this.reader;
+    if (!reader || !READ_ONLY.test(sql)) return this.enqueue(() => fn(this.raw));
+    return this.chain.then(() => fn(reader));
   }
 
   private readonly direct: Queryable = {
@@ -68,8 +88,8 @@ export class Database implements Queryable {
   };
 
   run(sql: string, params?: Param[]) { return this.enqueue(() => this.rawRun(sql, params)); }
-  get<T = Row>(sql: string, params?: Param[]) { return this.enqueue(() => this.rawGet<T>(sql, params)); }
-  all<T = Row>(sql: string, params?: Param[]) { return this.enqueue(() => this.rawAll<T>(sql, params)); }
+  get<T = Row>(sql: string, params?: Param[]) { return this.read(sql, (conn) => this.rawGet<T>(sql, params, conn)); }
+  all<T = Row>(sql: string, params?: Param[]) { return this.read(sql, (conn) => this.rawAll<T>(sql, params, conn)); }
   exec(sql: string) { return this.enqueue(() => this.rawExec(sql)); }
 
   /**
@@ -95,6 +115,16 @@ export class Database implements Queryable {
     if (this.closed) return;
     await this.enqueue(() => Promise.resolve());
     this.closed = true;
-    await new Promise<void>((resolve, reject) => this.raw.close((err) => (err ? reject(err) : resolve())));
+    // reads in flight finish before the connections close (sqlite3 closes after pending statements)
+    const shut = (d: sqlite3.Database) => new Promise<void>((resolve, reject) => d.close((err) => (err ? reject(err) : resolve())));
+    if (this.reader) await shut(this.reader);
+    await shut(this.raw);
   }
+}
+
+/** Statements that can only read: the rest (writes, PRAGMAs, RETURNING) stay on the writer. */
+const READ_ONLY = /^\s*SELECT\b/i;
+
+function execOn(conn: sqlite3.Database, sql: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => conn.exec(sql, (err) => (err ? reject(err) : resolve())));
 }
