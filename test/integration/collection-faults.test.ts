@@ -63,8 +63,9 @@ test('a card the DC announces ready enters the stock under its serial and the re
   await k('POST', `/api/collections/${bySummons.body.id}/abandon`, {});
 });
 
-test('a collection finished while the DC is down is kept and reaches the DC exactly once when it is back', async () => {
+test('a collection finished while the DC is down and the printer offline: the receipt is printed again later, the record reaches the DC exactly once when it is back', async () => {
   await admin.faults({ down: true });
+  await o('POST', '/api/sim/printer', { offline: true });
   const before = (await admin.stats()).records.byKind.collection_result ?? 0;
   const s = await k('POST', '/api/collections', { nik: r1.nik });
   await o('POST', '/api/sim/card/insert', { residentId: 'r1' });
@@ -80,6 +81,13 @@ test('a collection finished while the DC is down is kept and reaches the DC exac
   const done = await k('POST', `/api/collections/${s.body.id}/signature`);
   assert.is(done.body.step, 'receipt', JSON.stringify(done.body));
   assert.match(done.body.receipt.rows.map((r: any) => `${r.label}: ${r.value}`).join('\n'), /KTP lama: TIDAK ADA/);
+  // the printer was offline: the handover stands, the kiosk is told, the officer prints it again
+  assert.is(done.body.receipt.printed.ok, false);
+  assert.is(done.body.receipt.printed.code, 'PRINTER_OFFLINE');
+  await o('POST', '/api/sim/printer', { offline: false });
+  const again = await o('POST', `/api/collections/${s.body.id}/reprint`);
+  assert.equal(again.body.receipt.printed, { ok: true });
+  assert.match(hub.printer.getPrinted().at(-1)!.text, /TANDA TERIMA KTP-el/);
   const pending = await hub.context.db.get<{ status: string }>(`SELECT status FROM outbox WHERE kind = 'collection_result' ORDER BY id DESC LIMIT 1`);
   assert.is(pending!.status, 'pending', 'kept while the DC is down');
   const caseRow = await hub.context.db.get<{ status: string }>('SELECT status FROM cases WHERE id = ?', [done.body.caseRecord.caseId]);
