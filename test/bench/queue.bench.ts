@@ -15,9 +15,8 @@
  * BENCH_TRACE=dir writes the timelines of the hub (request arrivals, ticket commits, statement
  * times, event-loop stalls with the CPU the process used during each, GC) and of this process.
  * On a shared machine the tail follows the neighbours: the hub's stalls in a slow run are spans
- * of 30-50 ms in which it used under 1 ms of CPU, i.e. it was not scheduled. To measure the hub
- * rather than its neighbours, run the whole bench at a higher priority (the hub inherits it):
- *   nice -n -10 npm run bench:queue
+ * of 30-50 ms in which it used under 1 ms of CPU, i.e. it was not scheduled. Running the bench
+ * under `nice -n -10` did not reliably shorten them (p99 23-161 ms over five runs at load 2-6).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
