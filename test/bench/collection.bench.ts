@@ -12,7 +12,6 @@
  * makes its own residents and cards (fingers of FVC2002 DB1_B).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHub } from '../../hub/index.ts';
@@ -104,7 +103,8 @@ for (let i = 0; i < people.length; i++) {
   await api('POST', `/api/collections/${id}/old-ktp`, op, { value: 'withdrawn' });
   await api('POST', `/api/collections/${id}/signature/start`, kiosk);
   // the pen's packets cross a serial link: wait until the hub has the whole stroke
-  const strokeIn = once(hub.devices.signaturePad!, 'strokeEnd');
+  const pad = hub.devices.signaturePad!;
+  const strokeIn = new Promise<void>((resolve) => pad.once('strokeEnd', () => resolve()));
   await devices.stroke([{ x: 0.1, y: 0.5, pressure: 0.6 }, { x: 0.4, y: 0.2, pressure: 0.8 }, { x: 0.8, y: 0.6, pressure: 0.7 }]);
   await strokeIn;
   const done = await api('POST', `/api/collections/${id}/signature`, kiosk);
