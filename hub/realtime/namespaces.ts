@@ -113,8 +113,10 @@ export function attachNamespaces(io: Server, hub: HubContext): () => void {
   pad?.on('point', onPoint);
 
   // collection sessions: the officer follows every one, each kiosk its own
-  const onCollection = (v: { kioskId: string | null }) => {
+  const onCollection = (v: { kioskId: string | null; step: string }) => {
     operator.emit('collection:state', v);
+    // a collection that ends changes the supervisor's day figures
+    if (['receipt', 'failed', 'cancelled', 'abandoned'].includes(v.step)) supervisor.emit('stats:changed', { day: hub.queue.today() });
     if (v.kioskId) hub.realtime.emitToKiosk(v.kioskId, 'collection:state', v);
   };
   const onGuidance = (g: { kioskId: string | null }) => {

@@ -17,7 +17,6 @@ import { collectionStepRows, dcHealth, isOverStandard, SOP_STEPS, totals } from 
 
 type Tab = 'stats' | 'fingers' | 'dc' | 'clarifications';
 const DC_POLL_MS = 5000;
-const STATS_POLL_MS = 30_000;
 
 const SESSION_KEY = 'ktp.session.supervisor';
 
@@ -79,12 +78,6 @@ function Dashboard({ sess }: { sess: Sess }) {
   }, [sess.call]);
 
   useEffect(() => void load(day), [day, load]);
-  // collection results do not send stats:changed to this page (only the queue does): read again now and then
-  useEffect(() => {
-    if (tab !== 'stats') return;
-    const timer = setInterval(() => void load(day), STATS_POLL_MS);
-    return () => clearInterval(timer);
-  }, [tab, day, load]);
   const shown = useRef({ day, load });
   shown.current = { day, load };
 

@@ -81,10 +81,14 @@ test('berhasil: card read, data confirmed, both index fingers match, signature, 
   assert.is(early.status, 409);
   assert.is(early.body.error.code, 'OFFICER_CONFIRMATION_NEEDED');
   assert.is((await o('POST', `/api/collections/${s.id}/old-ktp`, { value: 'withdrawn' })).status, 200);
+  const supSocket = hub.socket('/supervisor', sup);
+  await nextEvent(supSocket, 'devices:state');
+  const figuresChanged = nextEvent(supSocket, 'stats:changed');
   const done = await k('POST', `/api/collections/${s.id}/signature`);
   assert.is(done.status, 200, JSON.stringify(done.body));
   assert.is(done.body.step, 'receipt');
   assert.equal(done.body.receipt.printed, { ok: true });
+  assert.equal(await figuresChanged, { day: hub.context.queue.today() }, 'the supervisor page is told its figures changed');
 
   const doc = hub.printer.getPrinted().at(-1)!;
   assert.match(doc.text, /TANDA TERIMA KTP-el/);
