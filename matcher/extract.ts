@@ -114,9 +114,33 @@ export function extractTemplate(input: GrayImage, debug?: (d: ExtractDebug) => v
 
   // --- orientation field: smoothed doubled-angle vectors, wider where the print is noisy
   const ovx = gaussBlur(vx, bw, bh, 2.2), ovy = gaussBlur(vy, bw, bh, 2.2);
-  const { ori, obin } = orientationMaps(ovx, ovy, w, h, bw, bh);
+  // ridge direction angle per block (pixel coords), 0..π
+  const ori = new Float32Array(nb);
+  for (let i = 0; i < nb; i++) {
+    let t = 0.5 * Math.atan2(ovy[i]!, ovx[i]!) + Math.PI / 2;
+    if (t >= Math.PI) t -= Math.PI;
+    ori[i] = t;
+  }
+
+  // per-pixel orientation bin via bilinear interpolation of the doubled-angle field
+  const obin = new Uint8Array(n);
   const pmask = new Uint8Array(n);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) pmask[y * w + x] = mask[((y / BS) | 0) * bw + ((x / BS) | 0)]!;
+  for (let y = 0; y < h; y++) {
+    const fy = Math.min(Math.max((y + 0.5) / BS - 0.5, 0), bh - 1);
+    const y0 = Math.floor(fy), y1 = Math.min(bh - 1, y0 + 1), ay = fy - y0;
+    for (let x = 0; x < w; x++) {
+      const fx = Math.min(Math.max((x + 0.5) / BS - 0.5, 0), bw - 1);
+      const x0 = Math.floor(fx), x1 = Math.min(bw - 1, x0 + 1), ax = fx - x0;
+      const i00 = y0 * bw + x0, i01 = y0 * bw + x1, i10 = y1 * bw + x0, i11 = y1 * bw + x1;
+      const a = (1 - ax) * (1 - ay), b = ax * (1 - ay), c = (1 - ax) * ay, d = ax * ay;
+      const X = a * ovx[i00]! + b * ovx[i01]! + c * ovx[i10]! + d * ovx[i11]!;
+      const Y = a * ovy[i00]! + b * ovy[i01]! + c * ovy[i10]! + d * ovy[i11]!;
+      let t = 0.5 * Math.atan2(Y, X) + Math.PI / 2;
+      if (t >= Math.PI) t -= Math.PI;
+      obin[y * w + x] = Math.round((t / Math.PI) * NORI) % NORI;
+      pmask[y * w + x] = mask[((y / BS) | 0) * bw + ((x / BS) | 0)]!;
+    }
+  }
 
   // --- normalise: subtract local mean, divide by local std (block-wise, interpolated)
   const bmean = new Float32Array(nb), bstd = new Float32Array(nb);
@@ -135,7 +159,23 @@ export function extractTemplate(input: GrayImage, debug?: (d: ExtractDebug) => v
   }
 
   // --- along-ridge smoothing
-  const along = alongSmooth(norm, obin, pmask, w, h);
+  const along = new Float32Array(n);
+  const nA = 2 * ALONG_R + 1;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const p = y * w + x;
+      if (!pmask[p]) continue;
+      const off = alongOff[obin[p]!]!;
+      let s = 0, ws = 0;
+      for (let k = 0; k < nA; k++) {
+        const xx = x + off[2 * k]!, yy = y + off[2 * k + 1]!;
+        if (xx < 0 || yy < 0 || xx >= w || yy >= h) continue;
+        const wt = alongW[k]!;
+        s += wt * norm[yy * w + xx]!; ws += wt;
+      }
+      along[p] = s / ws;
+    }
+  }
 
   // --- ridge period per block from the across-ridge profile of the smoothed image
   const period = new Float32Array(nb);
@@ -164,7 +204,25 @@ export function extractTemplate(input: GrayImage, debug?: (d: ExtractDebug) => v
   const perS = smoothPeriod(period, mask, bw, bh, medT);
 
   // --- across-ridge Gabor
-  const enh = acrossGabor(along, obin, perS, pmask, w, h, bw);
+  const enh = new Float32Array(n);
+  const nC = 2 * ACROSS_R + 1;
+  for (let y = 0; y < h; y++) {
+    const by = (y / BS) | 0;
+    for (let x = 0; x < w; x++) {
+      const p = y * w + x;
+      if (!pmask[p]) continue;
+      const T = Math.min(MAX_T, Math.max(MIN_T, Math.round(perS[by * bw + ((x / BS) | 0)]!)));
+      const wts = acrossW[T - MIN_T]!;
+      const off = acrossOff[obin[p]!]!;
+      let s = 0;
+      for (let k = 0; k < nC; k++) {
+        const xx = x + off[2 * k]!, yy = y + off[2 * k + 1]!;
+        if (xx < 0 || yy < 0 || xx >= w || yy >= h) continue;
+        s += wts[k]! * along[yy * w + xx]!;
+      }
+      enh[p] = s;
+    }
+  }
 
   // --- block quality: coherence and ridge contrast after enhancement
   const benh = new Float32Array(nb);
@@ -209,78 +267,6 @@ export function extractTemplate(input: GrayImage, debug?: (d: ExtractDebug) => v
     debug({ width: w, height: h, mask: pmask, enhanced: enh, binary: bin, skeleton: skel });
   }
   return { template: { width: w, height: h, resolution: 500, quality, minutiae }, quality };
-}
-
-/** Ridge direction per block (0..π, pixel coordinates) and per pixel as a filter bin (bilinear in the doubled angle). */
-function orientationMaps(ovx: Float32Array, ovy: Float32Array, w: number, h: number, bw: number, bh: number): { ori: Float32Array; obin: Uint8Array } {
-  const nb = bw * bh;
-  const ori = new Float32Array(nb);
-  for (let i = 0; i < nb; i++) {
-    let t = 0.5 * Math.atan2(ovy[i]!, ovx[i]!) + Math.PI / 2;
-    if (t >= Math.PI) t -= Math.PI;
-    ori[i] = t;
-  }
-  const obin = new Uint8Array(w * h);
-  for (let y = 0; y < h; y++) {
-    const fy = Math.min(Math.max((y + 0.5) / BS - 0.5, 0), bh - 1);
-    const y0 = Math.floor(fy), y1 = Math.min(bh - 1, y0 + 1), ay = fy - y0;
-    for (let x = 0; x < w; x++) {
-      const fx = Math.min(Math.max((x + 0.5) / BS - 0.5, 0), bw - 1);
-      const x0 = Math.floor(fx), x1 = Math.min(bw - 1, x0 + 1), ax = fx - x0;
-      const i00 = y0 * bw + x0, i01 = y0 * bw + x1, i10 = y1 * bw + x0, i11 = y1 * bw + x1;
-      const a = (1 - ax) * (1 - ay), b = ax * (1 - ay), c = (1 - ax) * ay, d = ax * ay;
-      const X = a * ovx[i00]! + b * ovx[i01]! + c * ovx[i10]! + d * ovx[i11]!;
-      const Y = a * ovy[i00]! + b * ovy[i01]! + c * ovy[i10]! + d * ovy[i11]!;
-      let t = 0.5 * Math.atan2(Y, X) + Math.PI / 2;
-      if (t >= Math.PI) t -= Math.PI;
-      obin[y * w + x] = Math.round((t / Math.PI) * NORI) % NORI;
-    }
-  }
-  return { ori, obin };
-}
-
-function alongSmooth(norm: Float32Array, obin: Uint8Array, pmask: Uint8Array, w: number, h: number): Float32Array {
-  const along = new Float32Array(w * h);
-  const nA = 2 * ALONG_R + 1;
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const p = y * w + x;
-      if (!pmask[p]) continue;
-      const off = alongOff[obin[p]!]!;
-      let s = 0, ws = 0;
-      for (let k = 0; k < nA; k++) {
-        const xx = x + off[2 * k]!, yy = y + off[2 * k + 1]!;
-        if (xx < 0 || yy < 0 || xx >= w || yy >= h) continue;
-        const wt = alongW[k]!;
-        s += wt * norm[yy * w + xx]!; ws += wt;
-      }
-      along[p] = s / ws;
-    }
-  }
-  return along;
-}
-
-function acrossGabor(along: Float32Array, obin: Uint8Array, perS: Float32Array, pmask: Uint8Array, w: number, h: number, bw: number): Float32Array {
-  const enh = new Float32Array(w * h);
-  const nC = 2 * ACROSS_R + 1;
-  for (let y = 0; y < h; y++) {
-    const by = (y / BS) | 0;
-    for (let x = 0; x < w; x++) {
-      const p = y * w + x;
-      if (!pmask[p]) continue;
-      const T = Math.min(MAX_T, Math.max(MIN_T, Math.round(perS[by * bw + ((x / BS) | 0)]!)));
-      const wts = acrossW[T - MIN_T]!;
-      const off = acrossOff[obin[p]!]!;
-      let s = 0;
-      for (let k = 0; k < nC; k++) {
-        const xx = x + off[2 * k]!, yy = y + off[2 * k + 1]!;
-        if (xx < 0 || yy < 0 || xx >= w || yy >= h) continue;
-        s += wts[k]! * along[yy * w + xx]!;
-      }
-      enh[p] = s;
-    }
-  }
-  return enh;
 }
 
 /** Flips connected components of value `v` (inside the mask) smaller than `minSize` pixels. */
@@ -579,11 +565,7 @@ function findMinutiae(s: Uint8Array, w: number, h: number, info: (x: number, y: 
     cands.push({ x, y, type, angle: 0, q: 0, alive: true, p });
   }
   const DIR_LEN = 10;
-    // Lengths traced along the skeleton. A hair sticking out of a ridge is shorter than a ridge
-  // period; a bridge across a valley spans about half of one (valleys are ~4-5 px wide). Longer
-  // pieces are mostly real structure (a short ridge, two bifurcations one after the other), and
-  // killing them cost more genuine minutiae than it removed noise.
-  const SPUR = 9, ISLAND = 10, BRIDGE = 6;
+  const SPUR = 11, ISLAND = 18, BRIDGE = 11;
   for (const m of cands) {
     const branches: { end: number; len: number; hitMin: boolean }[] = [];
     for (let k = 0; k < 8; k++) {
