@@ -147,7 +147,8 @@ export class CollectionService extends EventEmitter<CollectionEvents> {
     super();
     this.now = d.now ?? (() => new Date());
     this.policy = { maxTries: d.config.collection.maxTries, requireBoth: d.config.collection.requireBothFingers };
-    const onCard = (e: { present: boolean }) => { void this.onCardEvent(e.present); };
+    // a failure here (e.g. the database) is logged; the card event must never take the hub down
+    const onCard = (e: { present: boolean }) => { this.onCardEvent(e.present).catch((err) => d.log.warn('card event not handled', { error: err })); };
     d.devices.events.on('card', onCard);
     this.offCard = () => d.devices.events.off('card', onCard);
   }
