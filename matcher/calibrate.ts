@@ -1,17 +1,18 @@
 /**
- * Calibrates THRESHOLDS (thresholds.ts) on the FVC2002 B sets (all four databases, 320 impressions
- * of 40 fingers). Impostor pairs = every pair of different fingers, same- and cross-database, among
- * (a) our own templates, (b) the SecuGen records beside the images (frame stretched onto the image),
- * and (c) ours against SecuGen's; scored with compare(). Each threshold is the lowest score whose
- * false match rate over all those pairs does not exceed 1 %, 0.1 %, 0.01 %. Including other-vendor
- * templates keeps the thresholds honest for the records the hub receives from elsewhere.
+ * Calibrates THRESHOLDS and THRESHOLDS_MINUTIAE (thresholds.ts) on the FVC2002 B sets (all four
+ * databases, 320 impressions of 40 fingers). Impostor pairs = every pair of different fingers,
+ * same- and cross-database, among (a) our own templates, (b) the SecuGen records beside the images,
+ * and (c) ours against SecuGen's; scored with comparePrepared() (= compare()). Pairs of (a) weigh the
+ * orientation fields and set THRESHOLDS; (b) and (c) are minutiae only and set THRESHOLDS_MINUTIAE,
+ * which keeps the decision honest for records the hub receives from other vendors. Each threshold
+ * is the lowest score whose false match rate over its pairs does not exceed 1 %, 0.1 %, 0.01 %.
  *   npx tsx matcher/calibrate.ts
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadFolder } from './evaluate.ts';
 import { comparePrepared, prepareProbe } from './match.ts';
-import { THRESHOLDS } from './thresholds.ts';
+import { THRESHOLDS, THRESHOLDS_MINUTIAE } from './thresholds.ts';
 
 const root = process.env.KTP_DATASETS ?? fileURLToPath(new URL('../../shared/datasets/', import.meta.url));
 const DBS: [string, number][] = [['DB1_B', 500], ['DB2_B', 569], ['DB3_B', 500], ['DB4_B', 500]];
@@ -22,12 +23,13 @@ for (const [db, dpi] of DBS) {
   for (const it of loadFolder(join(root, 'fvc2002', db), { dpi, templates: 'iso' })) all.push({ key: `${db}/${it.finger}`, src: 'iso', t: it.template });
 }
 const P = all.map((a) => prepareProbe(a.t));
-const imp: number[] = [], gen: number[] = [];
+const impField: number[] = [], impMinutiae: number[] = [], gen: number[] = [];
 const bySrc = new Map<string, number[]>();
 for (let i = 0; i < all.length; i++) for (let j = i + 1; j < all.length; j++) {
   const s = comparePrepared(P[i]!, P[j]!);
-  if (all[i]!.key === all[j]!.key) { if (all[i]!.src === 'ours' && all[j]!.src === 'ours') gen.push(s); continue; }
-  imp.push(s);
+  const ours = all[i]!.src === 'ours' && all[j]!.src === 'ours';
+  if (all[i]!.key === all[j]!.key) { if (ours) gen.push(s); continue; }
+  (ours ? impField : impMinutiae).push(s);
   const k = [all[i]!.src, all[j]!.src].sort().join('-');
   let list = bySrc.get(k);
   if (!list) bySrc.set(k, (list = []));
@@ -37,14 +39,15 @@ for (const [k, v] of bySrc) {
   v.sort((a, b) => b - a);
   console.log(`${k}: ${v.length} impostor pairs, 0.1 % quantile ${v[Math.floor(v.length * 0.001)]!.toFixed(2)}, max ${v[0]!.toFixed(1)}`);
 }
-imp.sort((a, b) => b - a);
-const at = (fmr: number): number => {
-  // smallest threshold t with #(imp >= t) <= fmr * N: just above the (floor(fmr*N)+1)-th highest score
-  const k = Math.floor(fmr * imp.length);
-  return Math.ceil((imp[k]! + 1e-9) * 100) / 100;
+/** smallest threshold t with #(imp >= t) <= fmr * N: just above the (floor(fmr*N)+1)-th highest score */
+const at = (imp: number[], fmr: number): number => Math.ceil((imp[Math.floor(fmr * imp.length)]! + 1e-9) * 100) / 100;
+const levels = (imp: number[]) => {
+  imp.sort((a, b) => b - a);
+  return { fmr1: at(imp, 0.01), fmr01: at(imp, 0.001), fmr001: at(imp, 0.0001) };
 };
-const th = { fmr1: at(0.01), fmr01: at(0.001), fmr001: at(0.0001) };
+const field = levels(impField), minutiae = levels(impMinutiae);
 const fnmr = (t: number): string => ((gen.filter((s) => s < t).length / gen.length) * 100).toFixed(2) + ' %';
-console.log(`impostor pairs: ${imp.length}, genuine pairs: ${gen.length}; top impostor scores: ${imp.slice(0, 8).map((s) => s.toFixed(1)).join(' ')}`);
-console.log(`calibrated: ${JSON.stringify(th)}  (in thresholds.ts: ${JSON.stringify(THRESHOLDS)})`);
-console.log(`FNMR at them (genuine pairs of our templates): ${fnmr(th.fmr1)} / ${fnmr(th.fmr01)} / ${fnmr(th.fmr001)}`);
+console.log(`impostor pairs: ${impField.length} with fields (top ${impField.slice(0, 6).map((s) => s.toFixed(1)).join(' ')}), ${impMinutiae.length} minutiae only (top ${impMinutiae.slice(0, 6).map((s) => s.toFixed(1)).join(' ')}); genuine pairs of our templates: ${gen.length}`);
+console.log(`THRESHOLDS calibrated: ${JSON.stringify(field)}  (in thresholds.ts: ${JSON.stringify(THRESHOLDS)})`);
+console.log(`THRESHOLDS_MINUTIAE calibrated: ${JSON.stringify(minutiae)}  (in thresholds.ts: ${JSON.stringify(THRESHOLDS_MINUTIAE)})`);
+console.log(`FNMR of our genuine pairs at THRESHOLDS: ${fnmr(field.fmr1)} / ${fnmr(field.fmr01)} / ${fnmr(field.fmr001)}`);

@@ -1,5 +1,5 @@
 import { resampleTo } from './image.ts';
-import type { GrayImage, Minutia, MinutiaType, Template } from './types.ts';
+import { FIELD_NONE, type GrayImage, type Minutia, type MinutiaType, type OrientationField, type Template } from './types.ts';
 
 /**
  * Feature extraction at 500 dpi. Every length below is in 500-dpi pixels (ridge period ~8-10 px),
@@ -266,7 +266,40 @@ export function extractTemplate(input: GrayImage, debug?: (d: ExtractDebug) => v
   if (debug) {
     debug({ width: w, height: h, mask: pmask, enhanced: enh, binary: bin, skeleton: skel });
   }
-  return { template: { width: w, height: h, resolution: 500, quality, minutiae }, quality };
+  const field = fieldCells(ovx, ovy, mask, bq, bw, bh);
+  return { template: { width: w, height: h, resolution: 500, quality, minutiae, field }, quality };
+}
+
+/** cells of the stored orientation field, in blocks per side */
+const FIELD_BLOCKS = 2;
+/** a cell whose mean block quality is below this is noise more than flow, and is left out */
+const FIELD_MIN_QUALITY = 0.3;
+
+/**
+ * The orientation field in coarse cells for the template: the doubled-angle vectors of a cell's
+ * blocks summed, kept where most of the cell is print of usable quality.
+ */
+function fieldCells(ovx: Float32Array, ovy: Float32Array, mask: Uint8Array, bq: Float32Array, bw: number, bh: number): OrientationField {
+  const cols = Math.ceil(bw / FIELD_BLOCKS), rows = Math.ceil(bh / FIELD_BLOCKS);
+  const dir = new Uint8Array(cols * rows).fill(FIELD_NONE);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) {
+    let sx = 0, sy = 0, fg = 0, all = 0, qs = 0;
+    for (let y = r * FIELD_BLOCKS; y < Math.min(bh, (r + 1) * FIELD_BLOCKS); y++) {
+      for (let x = c * FIELD_BLOCKS; x < Math.min(bw, (c + 1) * FIELD_BLOCKS); x++) {
+        all++;
+        const i = y * bw + x;
+        if (!mask[i]) continue;
+        fg++; sx += ovx[i]!; sy += ovy[i]!; qs += bq[i]!;
+      }
+    }
+    if (fg * 4 < all * 3 || (sx === 0 && sy === 0) || qs < FIELD_MIN_QUALITY * fg) continue;
+    // ridge direction in pixel coordinates (y down), then counter-clockwise on screen
+    let t = 0.5 * Math.atan2(sy, sx) + Math.PI / 2;
+    t = Math.PI - t;
+    t -= Math.floor(t / Math.PI) * Math.PI;
+    dir[r * cols + c] = Math.round((t / Math.PI) * 128) % 128;
+  }
+  return { cell: FIELD_BLOCKS * BS, cols, rows, dir };
 }
 
 /** Flips connected components of value `v` (inside the mask) smaller than `minSize` pixels. */
@@ -565,7 +598,7 @@ function findMinutiae(s: Uint8Array, w: number, h: number, info: (x: number, y: 
     cands.push({ x, y, type, angle: 0, q: 0, alive: true, p });
   }
   const DIR_LEN = 10;
-  const SPUR = 11, ISLAND = 18, BRIDGE = 11;
+  const SPUR = 9, ISLAND = 10, BRIDGE = 6;
   for (const m of cands) {
     const branches: { end: number; len: number; hitMin: boolean }[] = [];
     for (let k = 0; k < 8; k++) {

@@ -1,11 +1,20 @@
 import type { DecodeResult } from './errors.ts';
-import type { Minutia, MinutiaType, Template } from './types.ts';
+import { FIELD_NONE, type Minutia, type MinutiaType, type OrientationField, type Template } from './types.ts';
 
 /** ISO/IEC 19794-2 angle unit: 360/256 degrees. */
 const ISO_ANGLE = (2 * Math.PI) / 256;
 /** ANSI INCITS 378 angle unit: 2 degrees. */
 const ANSI_ANGLE = Math.PI / 90;
 const PPCM_500DPI = 197;
+/**
+ * Extended data block (vendor-defined type code, ISO/IEC 19794-2:2005 7.5) that carries our
+ * orientation field: version 1, cell size (px at the record's resolution), columns, rows, then one
+ * byte a cell (ridge direction mod π in π/128 units, 255 = not print). Readers that do not know
+ * the code skip it, as the standard requires; our reader checks it as strictly as the rest.
+ */
+export const FIELD_BLOCK_TYPE = 0x4b54;
+const FIELD_BLOCK_VERSION = 1;
+const FIELD_BLOCK_HEADER = 4 + 4;
 
 export interface TemplateDecodeOptions {
   /**
@@ -24,7 +33,9 @@ export interface EncodeIsoOptions {
 /** Writes a single-view ISO/IEC 19794-2:2005 record at 500 dpi (197 ppcm). */
 export function encodeIso19794(t: Template, opts: EncodeIsoOptions = {}): Uint8Array {
   const ms = t.minutiae.slice(0, 255);
-  const len = 24 + 4 + 6 * ms.length + 2;
+  const f = writableField(t.field);
+  const extLen = f ? FIELD_BLOCK_HEADER + f.dir.length : 0;
+  const len = 24 + 4 + 6 * ms.length + 2 + extLen;
   const out = new Uint8Array(len);
   const dv = new DataView(out.buffer);
   out.set([0x46, 0x4d, 0x52, 0, 0x20, 0x32, 0x30, 0], 0);
@@ -49,8 +60,40 @@ export function encodeIso19794(t: Template, opts: EncodeIsoOptions = {}): Uint8A
     out[o + 5] = clamp(Math.round(m.quality), 0, 100);
     o += 6;
   }
-  dv.setUint16(o, 0);
+  dv.setUint16(o, extLen);
+  if (f) {
+    dv.setUint16(o + 2, FIELD_BLOCK_TYPE);
+    dv.setUint16(o + 4, extLen);
+    out.set([FIELD_BLOCK_VERSION, Math.round(f.cell), f.cols, f.rows], o + 6);
+    out.set(f.dir, o + 10);
+  }
   return out;
+}
+
+/**
+ * The field if it fits the block's one-byte sizes (it always does for images under 4,000 px). Like
+ * the minutiae, the cell is written in 500-dpi pixels under the 197 ppcm header, so a field read
+ * back (cell scaled by 500 / 500.38) is written as it was.
+ */
+function writableField(f: OrientationField | undefined): OrientationField | undefined {
+  if (!f) return undefined;
+  const ok = Math.abs(f.cell - Math.round(f.cell)) < 0.05 * f.cell && Math.round(f.cell) > 0 && Math.round(f.cell) < 256 && f.cols > 0 && f.cols < 256 && f.rows > 0 && f.rows < 256
+    && f.dir.length === f.cols * f.rows && FIELD_BLOCK_HEADER + f.dir.length <= 0xffff;
+  return ok ? f : undefined;
+}
+
+/** Reads our orientation-field block; `scale` maps the record's pixels to 500 dpi. */
+function readField(b: Uint8Array, at: number, len: number, scale: number): OrientationField | string {
+  if (len < FIELD_BLOCK_HEADER) return `orientation field block is ${len} bytes, shorter than its ${FIELD_BLOCK_HEADER}-byte header`;
+  const version = b[at + 4]!, cell = b[at + 5]!, cols = b[at + 6]!, rows = b[at + 7]!;
+  if (version !== FIELD_BLOCK_VERSION) return `orientation field block version ${version} is not supported (expected ${FIELD_BLOCK_VERSION})`;
+  if (cell === 0 || cols === 0 || rows === 0) return `orientation field block has an empty grid (cell ${cell}, ${cols}x${rows})`;
+  if (len !== FIELD_BLOCK_HEADER + cols * rows) return `orientation field block is ${len} bytes, but a ${cols}x${rows} grid needs ${FIELD_BLOCK_HEADER + cols * rows}`;
+  const dir = b.slice(at + FIELD_BLOCK_HEADER, at + len);
+  for (let i = 0; i < dir.length; i++) {
+    if (dir[i]! >= 128 && dir[i] !== FIELD_NONE) return `orientation field cell ${i} has direction ${dir[i]} (0-127, or 255 for none)`;
+  }
+  return { cell: cell * scale, cols, rows, dir };
 }
 
 /** Reads an ISO/IEC 19794-2:2005 record (first finger view). Refuses malformed records; never throws. */
@@ -153,10 +196,17 @@ function parse(b: Uint8Array, kind: 'iso' | 'ansi', opts: TemplateDecodeOptions)
       // Extended data is a sequence of (type 2, length 2, data) blocks; length includes its 4 header bytes.
       let e = o;
       const end = o + ext;
+      let field: OrientationField | undefined;
       while (e < end) {
         if (e + 4 > end) return fail(`extended data block header of view ${v + 1} is truncated`);
-        const blen = dv.getUint16(e + 2);
+        const btype = dv.getUint16(e), blen = dv.getUint16(e + 2);
         if (blen < 4 || e + blen > end) return fail(`extended data block of view ${v + 1} has bad length ${blen}`);
+        if (kind === 'iso' && btype === FIELD_BLOCK_TYPE) {
+          const f = readField(b, e, blen, scale);
+          if (typeof f === 'string') return fail(`view ${v + 1}: ${f}`);
+          // a field stretched unevenly cannot be kept in square cells; matching then uses minutiae only
+          if (Math.abs(scale - yscale) < 1e-6) field = f;
+        }
         e += blen;
       }
       o = end;
@@ -166,6 +216,7 @@ function parse(b: Uint8Array, kind: 'iso' | 'ansi', opts: TemplateDecodeOptions)
         resolution: 500,
         quality,
         minutiae,
+        ...(field ? { field } : {}),
       };
     }
     if (o !== b.length) return fail(`${b.length - o} bytes left after the last finger view`);

@@ -1,4 +1,4 @@
-import type { Template } from './types.ts';
+import { FIELD_NONE, type Template } from './types.ts';
 
 /**
  * Matching works on a compact, prepared form: minutiae in typed arrays plus, for each minutia, its
@@ -42,6 +42,16 @@ export interface CompactTemplate {
    * spurious and counts less against the match; quality 0 (not reported) counts 1
    */
   w: Float32Array;
+  /** orientation field (see OrientationField): cell size, grid, doubled-angle cos/sin (NaN: none) */
+  fcell: number;
+  fcols: number;
+  frows: number;
+  fc2: Float32Array;
+  fs2: Float32Array;
+  /** the cells with a direction, and their centres (px) */
+  fidx: Int32Array;
+  fcx: Float32Array;
+  fcy: Float32Array;
   /** n*K neighbour index or -1; each minutia's neighbours are sorted by distance */
   nb: Int16Array;
   ed: Float32Array;
@@ -78,6 +88,8 @@ export type PreparedProbe = CompactTemplate;
 
 const NKEYS = ND * NA * NA;
 const EMPTY_U16 = new Uint16Array(0);
+const EMPTY_F32 = new Float32Array(0);
+const EMPTY_I32 = new Int32Array(0);
 /** how far outside the minutiae hull still counts as seen (px), and the cell of its raster */
 const OV_MARGIN = 12, MASK_CELL = 6;
 /** cell of the position buckets; also the largest tolerance of pairing by position */
@@ -174,8 +186,25 @@ export function compactTemplate(t: Template): CompactTemplate {
   for (let k = 0; k < bw * bh; k++) bstart[k + 1]! += bstart[k]!;
   const bfill = bstart.slice(0, bw * bh);
   for (let i = 0; i < n; i++) bidx[bfill[(((y[i]! - oy) / BUCKET) | 0) * bw + (((x[i]! - ox) / BUCKET) | 0)]!++] = i;
+  const f = t.field;
+  let fcell = 0, fcols = 0, frows = 0, fc2 = EMPTY_F32, fs2 = EMPTY_F32, fidx = EMPTY_I32, fcx = EMPTY_F32, fcy = EMPTY_F32;
+  if (f && f.cell > 0 && f.cols > 0 && f.rows > 0 && f.dir.length === f.cols * f.rows) {
+    fcell = f.cell; fcols = f.cols; frows = f.rows;
+    fc2 = new Float32Array(f.dir.length); fs2 = new Float32Array(f.dir.length);
+    const idx: number[] = [];
+    for (let i = 0; i < f.dir.length; i++) {
+      const d = f.dir[i]!;
+      if (d === FIELD_NONE || d >= 128) { fc2[i] = NaN; fs2[i] = NaN; continue; }
+      const ang = (2 * Math.PI * d) / 128;
+      fc2[i] = Math.cos(ang); fs2[i] = Math.sin(ang);
+      idx.push(i);
+    }
+    fidx = Int32Array.from(idx);
+    fcx = Float32Array.from(idx, (i) => ((i % fcols) + 0.5) * fcell);
+    fcy = Float32Array.from(idx, (i) => (((i / fcols) | 0) + 0.5) * fcell);
+  }
   return {
-    n, x, y, a, t: ty, q, w: wq, nb, ed, ea, eb, ekey, sorted, hull, ox, oy, mw, mh, mask, bw, bh, bstart, bidx,
+    n, x, y, a, t: ty, q, w: wq, fcell, fcols, frows, fc2, fs2, fidx, fcx, fcy, nb, ed, ea, eb, ekey, sorted, hull, ox, oy, mw, mh, mask, bw, bh, bstart, bidx,
     sig, hstart: EMPTY_U16, hentries: EMPTY_U16,
   };
 }
@@ -310,6 +339,9 @@ export interface MatchDetail {
   /** overlap counts (quality-weighted) of the probe and the candidate */
   inP: number;
   inC: number;
+  /** cells of the two orientation fields that overlap under the alignment, and their mean agreement cos 2Δ */
+  fieldCells: number;
+  fieldAgree: number;
 }
 
 /** Similarity of a probe and a candidate (one direction). Higher is more similar; ~0 for unrelated prints. */
@@ -370,7 +402,7 @@ export function compareCompact(p: PreparedProbe, c: CompactTemplate, detail?: Ma
   const gen = ++S.gen;
   if (gen === 0xffffffff) { grown.fill(0); S.gen = 1; }
   let best = 0, bestPairs = 0, bestSupport = 0;
-  let bInP = np, bInC = nc, bGp = 0;
+  let bInP = np, bInC = nc, bGp = 0, bFn = 0, bFa = 0;
   for (let r = 0; r < nr; r++) {
     const k = roots[r]!;
     const pi = (k / nc) | 0, ci = k - pi * nc;
@@ -381,9 +413,13 @@ export function compareCompact(p: PreparedProbe, c: CompactTemplate, detail?: Ma
     if (pairs < 3 || support < SUP_FRAC * bestSupport) continue;
     // normalise by the minutiae that lie where the other print was seen, not by all of them
     overlapCounts(p, c, pairs, S.pairsP, S.pairsC);
-    const s = finalScore(support, OV.gp, OV.gpt, OV.gerr, OV.inP, OV.inC);
+    let s = finalScore(support, OV.gp, OV.gpt, OV.gerr, OV.inP, OV.inC);
+    // the fields can raise a score by at most FUSE_MAX: a pairing that cannot win is not checked
+    if (s * FUSE_MAX <= best) continue;
+    fieldAgreement(p, c);
+    s = fuse(s, FA.n, FA.agree);
     if (s > best) {
-      best = s; bestPairs = pairs; bestSupport = support;
+      best = s; bestPairs = pairs; bestSupport = support; bFn = FA.n; bFa = FA.agree;
       bInP = OV.inP; bInC = OV.inC; bGp = OV.gp;
       bestP2c.fill(-1, 0, np);
       const pp = S.pairsP, pc = S.pairsC;
@@ -391,7 +427,7 @@ export function compareCompact(p: PreparedProbe, c: CompactTemplate, detail?: Ma
     }
   }
   bestP2c.fill(-1, 0, np);
-  if (detail) { detail.score = best; detail.pairs = bestPairs; detail.support = bestSupport; detail.globalPairs = bGp; detail.inP = bInP; detail.inC = bInC; }
+  if (detail) { detail.score = best; detail.pairs = bestPairs; detail.support = bestSupport; detail.globalPairs = bGp; detail.inP = bInP; detail.inC = bInC; detail.fieldCells = bFn; detail.fieldAgree = bFa; }
   return best;
 }
 
@@ -403,6 +439,55 @@ export function compareCompact(p: PreparedProbe, c: CompactTemplate, detail?: Ma
 function finalScore(support: number, gp: number, gpt: number, gerr: number, inP: number, inC: number): number {
   const ip = Math.max(inP, OV_MIN), ic = Math.max(inC, OV_MIN);
   return (support * gp * (gp + gpt) * 0.5) / (ip * ic) * (2 - gerr);
+}
+
+/** results of fieldAgreement */
+const FA = { n: 0, agree: 0 };
+/**
+ * Orientation-field fusion: an agreement (mean cos 2Δ) of FA_LO or less scales the minutiae score
+ * to 0, FA_HI keeps it, and above that it grows (squared: genuine prints agree at ~0.97, the
+ * impostors that score on minutiae mostly well below 0.9). Fewer than FA_CELLS overlapping cells
+ * weigh the field in proportionally, so a sliver of overlap neither makes nor breaks a match.
+ */
+const FA_LO = 0.7, FA_HI = 0.95, FA_CELLS = 10;
+
+const FUSE_MAX = ((1 - FA_LO) / (FA_HI - FA_LO)) ** 2;
+
+function fuse(s: number, n: number, agree: number): number {
+  if (n === 0) return s;
+  const a = Math.max(0, (agree - FA_LO) / (FA_HI - FA_LO));
+  const w = Math.min(1, n / FA_CELLS);
+  const f = 1 - w + w * a;
+  return s * f * f;
+}
+
+/**
+ * Agreement of the two orientation fields under the alignment AL: over the probe's cells whose
+ * centre falls on a candidate cell with a direction, the mean of cos 2Δ (1: same flow, 0:
+ * unrelated, -1: crossing). Into FA; n = 0 when either template has no field.
+ */
+function fieldAgreement(p: CompactTemplate, c: CompactTemplate): void {
+  FA.n = 0; FA.agree = 0;
+  if (!p.fidx.length || !c.fidx.length) return;
+  const { th, co, si, tx, ty } = AL;
+  const r2c = Math.cos(2 * th), r2s = Math.sin(2 * th);
+  const inv = 1 / c.fcell, cols = c.fcols, rows = c.frows;
+  const pfc = p.fc2, pfs = p.fs2, cfc = c.fc2, cfs = c.fs2, pidx = p.fidx, pcx = p.fcx, pcy = p.fcy;
+  let n = 0, sum = 0;
+  for (let k = 0, nk = pidx.length; k < nk; k++) {
+    const dx = pcx[k]! - tx, dy = pcy[k]! - ty;
+    const gx = Math.floor((co * dx + si * dy) * inv), gy = Math.floor((-si * dx + co * dy) * inv);
+    if (gx < 0 || gy < 0 || gx >= cols || gy >= rows) continue;
+    const j = gy * cols + gx;
+    const c2 = cfc[j]!;
+    if (c2 !== c2) continue;
+    const s2 = cfs[j]!;
+    // candidate direction rotated by th onto the probe: doubled angle + 2th
+    const i = pidx[k]!;
+    sum += pfc[i]! * (c2 * r2c - s2 * r2s) + pfs[i]! * (s2 * r2c + c2 * r2s);
+    n++;
+  }
+  FA.n = n; FA.agree = n ? sum / n : 0;
 }
 
 /** floor of the overlap counts */
@@ -578,7 +663,7 @@ function prepared(t: Template): CompactTemplate {
  * growing a pairing is not quite symmetric, and a genuine pair sometimes needs the other start.
  * Far from them (most pairs) one direction decides.
  */
-const BAND_LO = 2, BAND_HI = 12;
+const BAND_LO = 0.5, BAND_HI = 12;
 
 /**
  * Symmetric score of two prepared templates: one comparison, in a direction fixed by the pair
@@ -591,6 +676,14 @@ export function comparePrepared(a: CompactTemplate, b: CompactTemplate): number 
   if (s < BAND_LO || s > BAND_HI) return s;
   const s2 = aFirst ? compareCompact(b, a) : compareCompact(a, b);
   return s2 > s ? s2 : s;
+}
+
+/**
+ * Whether compare(a, b) also weighs the orientation fields: both templates carry one (templates
+ * made by this library do; other vendors' records do not). verify() picks its thresholds by this.
+ */
+export function fieldsCompared(a: Template, b: Template): boolean {
+  return prepared(a).fidx.length > 0 && prepared(b).fidx.length > 0;
 }
 
 /** 1:1 comparison of two templates; symmetric. Prepared forms are cached per template object. */

@@ -34,4 +34,23 @@ export interface Template {
   /** image quality 0-100 */
   quality: number;
   minutiae: Minutia[];
+  /**
+   * ridge orientation field of the print, when the template was made from an image (records from
+   * other vendors carry none): matching then also checks that the aligned ridge flows agree
+   */
+  field?: OrientationField;
 }
+
+/**
+ * Ridge flow in square cells of `cell` 500-dpi pixels, row-major from the image's top-left corner.
+ * `dir` is the ridge direction modulo π in units of π/128, counter-clockwise on screen like the
+ * minutiae angles; FIELD_NONE where the cell is not print.
+ */
+export interface OrientationField {
+  cell: number;
+  cols: number;
+  rows: number;
+  dir: Uint8Array;
+}
+
+export const FIELD_NONE = 255;

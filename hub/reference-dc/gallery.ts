@@ -3,14 +3,16 @@
  * per finger position, so a right index is only ever searched among right indexes. The pool's
  * search scores one direction only, while THRESHOLDS are calibrated on the symmetric compare(); so
  * the pool shortlists and the decision is taken on compare() of the shortlisted few. An identity's
- * score is its best finger; at or above the FMR 0.01 % threshold it is a candidate.
+ * score is its best finger; a finger at or above the FMR 0.01 % threshold for its pair (records
+ * that carry our orientation field have their own, see the matcher's thresholds.ts) makes the
+ * identity a candidate.
  */
-import { compare, decodeIso19794, MatcherPool, THRESHOLDS, type Template } from '../../matcher/index.ts';
+import { compare, decodeIso19794, MatcherPool, thresholdFor, type Template } from '../../matcher/index.ts';
 
 export interface Candidate { identityId: string; nikMasked: string; score: number }
 
 export interface GalleryOptions {
-  /** decision threshold on compare() scores (default: the matcher's FMR 0.01 %) */
+  /** decision threshold on compare() scores (default: the matcher's FMR 0.01 % for each pair) */
   threshold?: number;
   /** worker threads per finger position (default 1) */
   threadsPerPosition?: number;
@@ -23,12 +25,13 @@ export class Gallery {
   private readonly pools = new Map<number, MatcherPool>();
   /** kept for the symmetric re-score of shortlisted hits; key `${position}:${identityId}` */
   private readonly templates = new Map<string, Template>();
-  readonly threshold: number;
+  /** a fixed decision threshold, or undefined for the matcher's FMR 0.01 % for each pair */
+  readonly threshold: number | undefined;
   private readonly threads: number;
   private readonly shortlist: number;
 
   constructor(opts: GalleryOptions = {}) {
-    this.threshold = opts.threshold ?? THRESHOLDS.fmr001;
+    this.threshold = opts.threshold;
     this.threads = opts.threadsPerPosition ?? 1;
     this.shortlist = opts.shortlist ?? 10;
   }
@@ -64,8 +67,9 @@ export class Gallery {
   }
 
   /** every identity's best finger score among the pools' shortlists, best first */
-  private async scores(probe: Map<number, Template>): Promise<Candidate[]> {
+  private async scores(probe: Map<number, Template>): Promise<(Candidate & { hit: boolean })[]> {
     const best = new Map<string, number>();
+    const hits = new Set<string>();
     for (const [pos, t] of probe) {
       const pool = this.pools.get(pos);
       if (!pool || pool.size === 0) continue;
@@ -74,20 +78,24 @@ export class Gallery {
         if (!g) continue;
         const s = compare(t, g);
         if (s > (best.get(hit.id) ?? -1)) best.set(hit.id, s);
+        if (s >= (this.threshold ?? thresholdFor(t, g, 'fmr001'))) hits.add(hit.id);
       }
     }
-    return [...best].map(([identityId, s]) => ({ identityId, nikMasked: this.identities.get(identityId)!.nikMasked, score: Math.round(s * 100) / 100 }))
+    return [...best].map(([identityId, s]) => ({ identityId, nikMasked: this.identities.get(identityId)!.nikMasked, score: Math.round(s * 100) / 100, hit: hits.has(identityId) }))
       .sort((a, b) => b.score - a.score || (a.identityId < b.identityId ? -1 : 1));
   }
 
   /** the identities at or above the threshold, best first */
   async search(probe: Map<number, Template>, limit = 5): Promise<Candidate[]> {
-    return (await this.scores(probe)).filter((c) => c.score >= this.threshold).slice(0, limit);
+    return (await this.scores(probe)).filter((c) => c.hit).slice(0, limit).map(({ hit: _, ...c }) => c);
   }
 
   /** the best-scoring identity whatever its score (a forced duplicate without a named identity) */
   async best(probe: Map<number, Template>): Promise<Candidate | null> {
-    return (await this.scores(probe))[0] ?? null;
+    const top = (await this.scores(probe))[0];
+    if (!top) return null;
+    const { hit: _, ...c } = top;
+    return c;
   }
 
   async close(): Promise<void> {

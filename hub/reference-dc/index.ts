@@ -40,7 +40,7 @@ export interface ReferenceDcOptions {
   /** seed the gallery with test residents on first start (default: DEFAULT_TEST_RESIDENTS) */
   seedGallery?: boolean | { residents: TestResident[] };
   logger?: Logger;
-  /** decision threshold on compare() scores (default: the matcher's THRESHOLDS.fmr001) */
+  /** decision threshold on compare() scores (default: the matcher's FMR 0.01 % threshold for each pair) */
   matchThreshold?: number;
   /** matcher worker threads per finger position (default 1) */
   matcherThreads?: number;

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeIso19794, decodeAnsi378, encodeIso19794 } from '../../matcher/index.ts';
+import { decodeImage, decodeIso19794, decodeAnsi378, encodeIso19794, extractTemplate } from '../../matcher/index.ts';
 import type { Template } from '../../matcher/index.ts';
 import { DATASETS, fvc } from './datasets.ts';
 
@@ -80,6 +80,49 @@ test('refuses every truncation and garbage without throwing', () => {
     assert.type(r.ok, 'boolean');
   }
   assert.not.ok(decodeIso19794(new Uint8Array(0)).ok);
+});
+
+test('an extracted template keeps its orientation field through an ISO record, and only our reader uses it', () => {
+  const t = extractTemplate(decodeImage(readFileSync(fvc('DB1_B', '101_1.tif')))).template;
+  assert.ok(t.field, 'the extractor gives a field');
+  const f = t.field!;
+  const bytes = encodeIso19794(t);
+  // the field rides in one vendor extended-data block after the minutiae
+  const ext = new DataView(bytes.buffer).getUint16(28 + 6 * t.minutiae.length);
+  assert.is(ext, 8 + f.cols * f.rows);
+  assert.is(bytes.length, 24 + 4 + 6 * t.minutiae.length + 2 + ext);
+  const r = decodeIso19794(bytes);
+  assert.ok(r.ok, r.ok ? '' : r.error);
+  if (!r.ok) return;
+  assert.is(r.template.field?.cols, f.cols);
+  assert.is(r.template.field?.rows, f.rows);
+  // 197 ppcm is 500.38 dpi: cells scale as the minutiae do
+  assert.ok(Math.abs(r.template.field!.cell - f.cell) < 0.02, `cell ${r.template.field!.cell}`);
+  assert.equal(Array.from(r.template.field!.dir), Array.from(f.dir));
+  assert.equal(encodeIso19794(r.template), bytes);
+  // a record read at another resolution scales the cells with the minutiae
+  const at1000 = decodeIso19794(bytes, { dpi: 1000 });
+  assert.ok(at1000.ok && at1000.template.field!.cell === f.cell / 2);
+  assert.ok(at1000.ok && at1000.template.minutiae[0]!.x === Math.round(t.minutiae[0]!.x) / 2);
+});
+
+test('refuses a malformed orientation field block, and skips other vendors\' blocks', () => {
+  const t = extractTemplate(decodeImage(readFileSync(fvc('DB1_B', '101_1.tif')))).template;
+  const bytes = encodeIso19794(t);
+  const at = 28 + 6 * t.minutiae.length + 2; // start of the block
+  const cell = (i: number) => at + 8 + i;
+  const firstPrint = t.field!.dir.findIndex((d) => d !== 255);
+  const badDir = Uint8Array.from(bytes); badDir[cell(firstPrint)] = 200;
+  assert.match((decodeIso19794(badDir) as { error: string }).error, /orientation field cell \d+ has direction 200/);
+  const badVersion = Uint8Array.from(bytes); badVersion[at + 4] = 9;
+  assert.match((decodeIso19794(badVersion) as { error: string }).error, /version 9/);
+  const badGrid = Uint8Array.from(bytes); badGrid[at + 6] = t.field!.cols + 1;
+  assert.match((decodeIso19794(badGrid) as { error: string }).error, /grid needs/);
+  // the same bytes under another vendor's type code are skipped: minutiae only
+  const other = Uint8Array.from(bytes); new DataView(other.buffer).setUint16(at, 0x0101);
+  const r = decodeIso19794(other);
+  assert.ok(r.ok, r.ok ? '' : r.error);
+  if (r.ok) { assert.is(r.template.field, undefined); assert.is(r.template.minutiae.length, t.minutiae.length); }
 });
 
 test('ANSI 378 reader: reads a well-formed record and refuses truncation', () => {
