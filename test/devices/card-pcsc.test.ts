@@ -6,7 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CardDriver, PcscTransport, VirtualCard, VpcdCard, createTestCardSet } from '../../devices/card/index.ts';
 import type { CardDriverEvent, CardFiles, TestCardSet, VirtualCardOptions } from '../../devices/card/index.ts';
-import { pcscdAvailable, startPcscd } from '../support/pcscd.ts';
+import { requirePcscParts, startPcscd } from '../support/pcscd.ts';
 import type { Pcscd } from '../support/pcscd.ts';
 
 let pcscd: Pcscd;
@@ -41,7 +41,7 @@ async function remove(v: VpcdCard): Promise<void> {
 const withCard = async (files: CardFiles, opts: VirtualCardOptions = {}) => insert(VirtualCard.personalised(files, opts));
 
 test.before(async () => {
-  if (!pcscdAvailable()) throw new Error('pcscd with vsmartcard-vpcd is required (apt-get install pcscd vsmartcard-vpcd), run as root');
+  requirePcscParts();
   pcscd = await startPcscd();
   set = await createTestCardSet();
   driver = new CardDriver(new PcscTransport({ minBackoffMs: 100, maxBackoffMs: 1000 }), { readerFilter: pcscd.readerName(0) });

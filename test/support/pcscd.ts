@@ -37,6 +37,20 @@ export function pcscdAvailable(): boolean {
   return existsSync('/usr/sbin/pcscd') && existsSync('/usr/lib/pcsc/drivers/serial/libifdvpcd.so') && process.getuid?.() === 0;
 }
 
+/**
+ * Throws, naming what is missing, unless pcscd, the vpcd driver, root and the pcsclite native
+ * module are all there. pcsclite is an optional dependency: `npm ci` on a machine without
+ * libpcsclite-dev skips it silently, and the driver would then wait for a reader that never comes.
+ */
+export function requirePcscParts(): void {
+  if (!pcscdAvailable()) throw new Error('pcscd with vsmartcard-vpcd is required (apt-get install pcscd vsmartcard-vpcd), run as root');
+  try {
+    createRequire(import.meta.url)('pcsclite');
+  } catch (e) {
+    throw new Error(`the pcsclite native module does not load (install libpcsclite-dev, then run npm ci again): ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
 function alive(pid: number): boolean {
   try { process.kill(pid, 0); return true; } catch { return false; }
 }

@@ -14,7 +14,7 @@ import {
 import type { StartOptions } from '../../hub/index.ts';
 import { DEMO_DB, demoCardSerial, demoPerson, type DemoPerson } from '../../hub/demo/residents.ts';
 import { createPtyPair, type PtyPair } from './socat.ts';
-import { pcscdAvailable, startPcscd, type Pcscd } from './pcscd.ts';
+import { requirePcscParts, startPcscd, type Pcscd } from './pcscd.ts';
 
 export type CardVariant = 'good' | 'changedDg' | 'badSignature' | 'unknownCa' | 'truncated';
 
@@ -36,7 +36,7 @@ export interface RealParts {
 }
 
 export async function startRealParts(): Promise<RealParts> {
-  if (!pcscdAvailable()) throw new Error('pcscd with vsmartcard-vpcd is required (apt-get install pcscd vsmartcard-vpcd), run as root');
+  requirePcscParts();
   const dir = mkdtempSync(join(tmpdir(), 'real-parts-'));
   const pairs: PtyPair[] = [];
   const pair = async () => { const p = await createPtyPair(); pairs.push(p); return p; };
