@@ -15,33 +15,52 @@ const IDX_KEYS = IDX_ND * IDX_NA * IDX_NA;
 
 export interface SearchHit { id: string; score: number }
 
-/** Minutiae packed as 5 floats each (x, y, angle, type, quality) for cheap transfer to workers. */
-export interface PackedBatch { ids: string[]; counts: Int32Array; data: Float32Array }
+/**
+ * Templates packed for cheap transfer to workers: minutiae as 5 floats each (x, y, angle, type,
+ * quality); orientation fields as 3 floats per template (cell, cols, rows; zeros: none) and the
+ * direction bytes of all fields end to end.
+ */
+export interface PackedBatch { ids: string[]; counts: Int32Array; data: Float32Array; fieldMeta: Float32Array; fieldDirs: Uint8Array }
 
 export function packTemplates(entries: { id: string; template: Template }[]): PackedBatch {
-  let total = 0;
-  for (const e of entries) total += Math.min(e.template.minutiae.length, 127);
+  let total = 0, dirs = 0;
+  // a field whose grid and directions disagree in size is not carried (compactTemplate ignores it too)
+  const fieldOf = (t: Template) => (t.field && t.field.cell > 0 && t.field.dir.length === t.field.cols * t.field.rows ? t.field : undefined);
+  for (const e of entries) { total += Math.min(e.template.minutiae.length, 127); dirs += fieldOf(e.template)?.dir.length ?? 0; }
   const data = new Float32Array(total * 5);
   const counts = new Int32Array(entries.length);
-  let o = 0;
+  const fieldMeta = new Float32Array(entries.length * 3), fieldDirs = new Uint8Array(dirs);
+  let o = 0, fo = 0;
   entries.forEach((e, i) => {
     const ms = e.template.minutiae.slice(0, 127);
     counts[i] = ms.length;
     for (const m of ms) { data[o++] = m.x; data[o++] = m.y; data[o++] = m.angle; data[o++] = m.type; data[o++] = m.quality; }
+    const f = fieldOf(e.template);
+    if (f) {
+      fieldMeta[3 * i] = f.cell; fieldMeta[3 * i + 1] = f.cols; fieldMeta[3 * i + 2] = f.rows;
+      fieldDirs.set(f.dir, fo); fo += f.dir.length;
+    }
   });
-  return { ids: entries.map((e) => e.id), counts, data };
+  return { ids: entries.map((e) => e.id), counts, data, fieldMeta, fieldDirs };
 }
 
 export function unpackTemplates(b: PackedBatch): { id: string; template: Template }[] {
   const out: { id: string; template: Template }[] = [];
-  let o = 0;
+  let o = 0, fo = 0;
   for (let i = 0; i < b.ids.length; i++) {
     const minutiae: Minutia[] = [];
     for (let k = 0; k < b.counts[i]!; k++) {
       minutiae.push({ x: b.data[o]!, y: b.data[o + 1]!, angle: b.data[o + 2]!, type: b.data[o + 3]! as MinutiaType, quality: b.data[o + 4]! });
       o += 5;
     }
-    out.push({ id: b.ids[i]!, template: { width: 0, height: 0, resolution: 500, quality: 0, minutiae } });
+    const template: Template = { width: 0, height: 0, resolution: 500, quality: 0, minutiae };
+    const cell = b.fieldMeta[3 * i]!, cols = b.fieldMeta[3 * i + 1]!, rows = b.fieldMeta[3 * i + 2]!;
+    if (cell > 0) {
+      // a view: compactTemplate copies what it keeps
+      template.field = { cell, cols, rows, dir: b.fieldDirs.subarray(fo, fo + cols * rows) };
+      fo += cols * rows;
+    }
+    out.push({ id: b.ids[i]!, template });
   }
   return out;
 }

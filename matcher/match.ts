@@ -42,16 +42,16 @@ export interface CompactTemplate {
    * spurious and counts less against the match; quality 0 (not reported) counts 1
    */
   w: Float32Array;
-  /** orientation field (see OrientationField): cell size, grid, doubled-angle cos/sin (NaN: none) */
+  /**
+   * orientation field (see OrientationField): cell size (px), grid, and per cell the direction in
+   * π/128 units or FIELD_NONE; one byte a cell keeps a large gallery small. fcount: cells with a
+   * direction (0: no field).
+   */
   fcell: number;
   fcols: number;
   frows: number;
-  fc2: Float32Array;
-  fs2: Float32Array;
-  /** the cells with a direction, and their centres (px) */
-  fidx: Int32Array;
-  fcx: Float32Array;
-  fcy: Float32Array;
+  fdir: Uint8Array;
+  fcount: number;
   /** n*K neighbour index or -1; each minutia's neighbours are sorted by distance */
   nb: Int16Array;
   ed: Float32Array;
@@ -88,8 +88,10 @@ export type PreparedProbe = CompactTemplate;
 
 const NKEYS = ND * NA * NA;
 const EMPTY_U16 = new Uint16Array(0);
-const EMPTY_F32 = new Float32Array(0);
-const EMPTY_I32 = new Int32Array(0);
+const EMPTY_U8 = new Uint8Array(0);
+/** cos and sin of a doubled-angle difference of k field units (2πk/128), k = 0..127 */
+const FIELD_COS = Float32Array.from({ length: 128 }, (_, k) => Math.cos((2 * Math.PI * k) / 128));
+const FIELD_SIN = Float32Array.from({ length: 128 }, (_, k) => Math.sin((2 * Math.PI * k) / 128));
 /** how far outside the minutiae hull still counts as seen (px), and the cell of its raster */
 const OV_MARGIN = 12, MASK_CELL = 6;
 /** cell of the position buckets; also the largest tolerance of pairing by position */
@@ -187,24 +189,20 @@ export function compactTemplate(t: Template): CompactTemplate {
   const bfill = bstart.slice(0, bw * bh);
   for (let i = 0; i < n; i++) bidx[bfill[(((y[i]! - oy) / BUCKET) | 0) * bw + (((x[i]! - ox) / BUCKET) | 0)]!++] = i;
   const f = t.field;
-  let fcell = 0, fcols = 0, frows = 0, fc2 = EMPTY_F32, fs2 = EMPTY_F32, fidx = EMPTY_I32, fcx = EMPTY_F32, fcy = EMPTY_F32;
+  let fcell = 0, fcols = 0, frows = 0, fdir = EMPTY_U8, fcount = 0;
   if (f && f.cell > 0 && f.cols > 0 && f.rows > 0 && f.dir.length === f.cols * f.rows) {
     fcell = f.cell; fcols = f.cols; frows = f.rows;
-    fc2 = new Float32Array(f.dir.length); fs2 = new Float32Array(f.dir.length);
-    const idx: number[] = [];
+    // a copy: the template's array may be a view into a larger buffer, and a value outside the
+    // format's range (a hand-built template) means no direction
+    fdir = new Uint8Array(f.dir.length);
     for (let i = 0; i < f.dir.length; i++) {
       const d = f.dir[i]!;
-      if (d === FIELD_NONE || d >= 128) { fc2[i] = NaN; fs2[i] = NaN; continue; }
-      const ang = (2 * Math.PI * d) / 128;
-      fc2[i] = Math.cos(ang); fs2[i] = Math.sin(ang);
-      idx.push(i);
+      if (d < 128) { fdir[i] = d; fcount++; } else fdir[i] = FIELD_NONE;
     }
-    fidx = Int32Array.from(idx);
-    fcx = Float32Array.from(idx, (i) => ((i % fcols) + 0.5) * fcell);
-    fcy = Float32Array.from(idx, (i) => (((i / fcols) | 0) + 0.5) * fcell);
+    if (!fcount) { fcell = fcols = frows = 0; fdir = EMPTY_U8; }
   }
   return {
-    n, x, y, a, t: ty, q, w: wq, fcell, fcols, frows, fc2, fs2, fidx, fcx, fcy, nb, ed, ea, eb, ekey, sorted, hull, ox, oy, mw, mh, mask, bw, bh, bstart, bidx,
+    n, x, y, a, t: ty, q, w: wq, fcell, fcols, frows, fdir, fcount, nb, ed, ea, eb, ekey, sorted, hull, ox, oy, mw, mh, mask, bw, bh, bstart, bidx,
     sig, hstart: EMPTY_U16, hentries: EMPTY_U16,
   };
 }
@@ -468,24 +466,28 @@ function fuse(s: number, n: number, agree: number): number {
  */
 function fieldAgreement(p: CompactTemplate, c: CompactTemplate): void {
   FA.n = 0; FA.agree = 0;
-  if (!p.fidx.length || !c.fidx.length) return;
+  if (!p.fcount || !c.fcount) return;
   const { th, co, si, tx, ty } = AL;
-  const r2c = Math.cos(2 * th), r2s = Math.sin(2 * th);
-  const inv = 1 / c.fcell, cols = c.fcols, rows = c.frows;
-  const pfc = p.fc2, pfs = p.fs2, cfc = c.fc2, cfs = c.fs2, pidx = p.fidx, pcx = p.fcx, pcy = p.fcy;
+  const c2t = Math.cos(2 * th), s2t = Math.sin(2 * th);
+  const pcell = p.fcell, pcols = p.fcols, prows = p.frows, pd = p.fdir;
+  const inv = 1 / c.fcell, cols = c.fcols, rows = c.frows, cd = c.fdir;
+  // a probe cell centre (X, Y) lands at (co dx + si dy, -si dx + co dy) / cell in candidate cells,
+  // dx = X - tx, dy = Y - ty; along a probe row that moves by a constant step
+  const ux = co * pcell * inv, vx = -si * pcell * inv;
   let n = 0, sum = 0;
-  for (let k = 0, nk = pidx.length; k < nk; k++) {
-    const dx = pcx[k]! - tx, dy = pcy[k]! - ty;
-    const gx = Math.floor((co * dx + si * dy) * inv), gy = Math.floor((-si * dx + co * dy) * inv);
-    if (gx < 0 || gy < 0 || gx >= cols || gy >= rows) continue;
-    const j = gy * cols + gx;
-    const c2 = cfc[j]!;
-    if (c2 !== c2) continue;
-    const s2 = cfs[j]!;
-    // candidate direction rotated by th onto the probe: doubled angle + 2th
-    const i = pidx[k]!;
-    sum += pfc[i]! * (c2 * r2c - s2 * r2s) + pfs[i]! * (s2 * r2c + c2 * r2s);
-    n++;
+  for (let gy = 0; gy < prows; gy++) {
+    const dx = 0.5 * pcell - tx, dy = (gy + 0.5) * pcell - ty;
+    let u = (co * dx + si * dy) * inv, v = (-si * dx + co * dy) * inv;
+    for (let i = gy * pcols, end = i + pcols; i < end; i++, u += ux, v += vx) {
+      const d = pd[i]!;
+      if (d === FIELD_NONE || u < 0 || v < 0 || u >= cols || v >= rows) continue;
+      const e = cd[(v | 0) * cols + (u | 0)]!;
+      if (e === FIELD_NONE) continue;
+      // cos of (probe doubled angle - candidate doubled angle - 2th)
+      const k = (d - e) & 127;
+      sum += FIELD_COS[k]! * c2t + FIELD_SIN[k]! * s2t;
+      n++;
+    }
   }
   FA.n = n; FA.agree = n ? sum / n : 0;
 }
@@ -683,7 +685,7 @@ export function comparePrepared(a: CompactTemplate, b: CompactTemplate): number 
  * made by this library do; other vendors' records do not). verify() picks its thresholds by this.
  */
 export function fieldsCompared(a: Template, b: Template): boolean {
-  return prepared(a).fidx.length > 0 && prepared(b).fidx.length > 0;
+  return prepared(a).fcount > 0 && prepared(b).fcount > 0;
 }
 
 /** 1:1 comparison of two templates; symmetric. Prepared forms are cached per template object. */

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
-import { decodeImage, extractTemplate, MatcherPool, GalleryShard, packTemplates, createGallery, searchGallery } from '../../matcher/index.ts';
+import { compactTemplate, compareCompact, decodeImage, extractTemplate, FIELD_NONE, MatcherPool, GalleryShard, packTemplates, prepareProbe, createGallery, searchGallery } from '../../matcher/index.ts';
 import type { Template } from '../../matcher/index.ts';
 import { fvc } from './datasets.ts';
 
@@ -49,6 +49,26 @@ test('createGallery/searchGallery and the index pre-selection agree on the best 
   let right = 0;
   for (const p of probes) if (shard.search(p.t, 1, 8)[0]!.id.startsWith(p.finger + '_')) right++;
   assert.ok(right >= 8, `index shortlist found the finger for ${right} of 10`);
+});
+
+test('a gallery scores with the orientation fields, as the 1:1 comparison does', async () => {
+  // the field travels to the workers with the minutiae: a pool hit scores exactly as the full
+  // templates compare, and a gallery print whose ridge flow is turned by 90° stops matching
+  const probe = probes[0]!.t, mate = gallery[0]!.template;
+  const expected = compareCompact(prepareProbe(probe), compactTemplate(mate));
+  const f = mate.field!;
+  const crossed: Template = { ...mate, field: { ...f, dir: f.dir.map((d) => (d === FIELD_NONE ? d : (d + 64) % 128)) } };
+  const pool = new MatcherPool({ threads: 1 });
+  try {
+    await pool.add([{ id: 'mate', template: mate }, { id: 'crossed', template: crossed }]);
+    const hits = await pool.search(probe, { topK: 2 });
+    const byId = new Map(hits.map((h) => [h.id, h.score]));
+    assert.ok(expected > 0);
+    assert.is(byId.get('mate'), expected);
+    assert.ok(byId.get('crossed')! < expected / 4, `crossed field scored ${byId.get('crossed')} against ${expected}`);
+  } finally {
+    await pool.close();
+  }
 });
 
 test.run();
