@@ -11,7 +11,7 @@ import { decodeImage } from './image.ts';
 import { extractTemplate } from './extract.ts';
 import { compare } from './match.ts';
 import { MatcherPool } from './pool.ts';
-import type { Minutia, Template } from './types.ts';
+import { FIELD_NONE, type Minutia, type OrientationField, type Template } from './types.ts';
 
 const args = process.argv.slice(2);
 const opt = (k: string, d: number): number => { const i = args.indexOf(`--${k}`); return i >= 0 ? Number(args[i + 1]) : d; };
@@ -64,8 +64,15 @@ console.log(`extract all ${times.length} images: median ${median(times).toFixed(
 }
 
 // --- 1:N synthetic gallery
+// mulberry32: 32-bit integer arithmetic throughout (a classic LCG in doubles loses its low bits
+// and cycles after a few thousand draws, which filled the gallery with identical copies)
 let seed = 12345;
-const rnd = (): number => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed / 0x7fffffff; };
+const rnd = (): number => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let z = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  z = (z + Math.imul(z ^ (z >>> 7), 61 | z)) ^ z;
+  return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
+};
 function perturb(t: Template): Template {
   const rot = (rnd() - 0.5) * 0.6, dx = (rnd() - 0.5) * 60, dy = (rnd() - 0.5) * 60;
   const c = Math.cos(rot), s = Math.sin(rot);
@@ -77,14 +84,31 @@ function perturb(t: Template): Template {
     ms.push({ ...m, x: cx + c * x - s * y + dx + (rnd() - 0.5) * 6, y: cy + s * x + c * y + dy + (rnd() - 0.5) * 6, angle: (m.angle - rot + (rnd() - 0.5) * 0.3 + 4 * Math.PI) % (2 * Math.PI) });
   }
   for (let k = 0; k < 4; k++) ms.push({ x: rnd() * t.width, y: rnd() * t.height, angle: rnd() * 2 * Math.PI, type: 1, quality: 30 });
-  return { ...t, minutiae: ms };
+  return { ...t, minutiae: ms, ...(t.field ? { field: moveField(t.field, rot, cx, cy, dx, dy) } : {}) };
+}
+/** The orientation field under the same rotation and shift as the minutiae (nearest cell). */
+function moveField(f: OrientationField, rot: number, cx: number, cy: number, dx: number, dy: number): OrientationField {
+  const c = Math.cos(rot), s = Math.sin(rot);
+  const turn = Math.round((rot * 128) / Math.PI);
+  const dir = new Uint8Array(f.dir.length).fill(FIELD_NONE);
+  for (let gy = 0; gy < f.rows; gy++) for (let gx = 0; gx < f.cols; gx++) {
+    const x = (gx + 0.5) * f.cell - cx - dx, y = (gy + 0.5) * f.cell - cy - dy;
+    const sx = Math.floor((c * x + s * y + cx) / f.cell), sy = Math.floor((-s * x + c * y + cy) / f.cell);
+    if (sx < 0 || sy < 0 || sx >= f.cols || sy >= f.rows) continue;
+    const d = f.dir[sy * f.cols + sx]!;
+    if (d !== FIELD_NONE) dir[gy * f.cols + gx] = (((d - turn) % 128) + 128) % 128;
+  }
+  return { ...f, dir };
 }
 // probes: impression 1 of the first fingers; their impressions 2..8 are in the gallery as themselves
 const probes = real.filter((r) => r.id.endsWith('_1')).slice(0, PROBES);
 const gallery: { id: string; template: Template }[] = real.filter((r) => !r.id.endsWith('_1')).map((r) => ({ id: r.id, template: r.t }));
+// distractors are perturbed copies of gallery prints, never of a probe (that would be a mate
+// easier than any real one)
+const bases = gallery.slice();
 while (gallery.length < GALLERY) {
-  const base = real[Math.floor(rnd() * real.length)]!;
-  gallery.push({ id: `${base.id}~synthetic-${gallery.length}`, template: perturb(base.t) });
+  const base = bases[Math.floor(rnd() * bases.length)]!;
+  gallery.push({ id: `${base.id}~synthetic-${gallery.length}`, template: perturb(base.template) });
 }
 const threads = availableParallelism();
 const pool = new MatcherPool({ threads });
