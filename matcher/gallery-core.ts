@@ -4,14 +4,21 @@ import type { Minutia, MinutiaType, Template } from './types.ts';
 
 /**
  * One shard of a 1:N gallery (runs inside a worker, or in-process for tests). Search is two-stage:
- * an inverted index of coarsely quantised neighbour edges counts, for every template at once, how
- * many probe edges it shares (a few hundred integer increments per template); only the best-counted
- * shortlist is then compared with the full matcher. The shortlist size trades speed for recall; the
- * bench reports both.
+ * an inverted index of quantised neighbour edges counts, for every template at once, how many probe
+ * edges it shares, separately for each rotation between the prints (the difference of the two
+ * minutiae's directions, in ROT_BINS bins); a template's count is its best pair of neighbouring
+ * rotation bins. Chance edge coincidences spread over all rotations while a mate's pile up in one,
+ * so the rotation keeps the mate in the shortlist of a large gallery (without it, half the probes
+ * lost their mate among 100,000). Only the shortlist is compared with the full matcher. The
+ * shortlist size trades speed for recall; the bench reports both.
  */
-const IDX_D = 10, IDX_A = Math.PI / 6;
-const IDX_ND = 17, IDX_NA = 12;
+const IDX_D = 4, IDX_A = Math.PI / 12;
+/** edges up to MAX_EDGE (160 px) and a bin for longer ones */
+const IDX_ND = 42, IDX_NA = 24;
 const IDX_KEYS = IDX_ND * IDX_NA * IDX_NA;
+const ROT_BINS = 8;
+/** a posting is template << 8 | the minutia's direction in 1/256 turns */
+const MAX_SHARD = 1 << 23;
 
 export interface SearchHit { id: string; score: number }
 
@@ -65,6 +72,10 @@ export function unpackTemplates(b: PackedBatch): { id: string; template: Templat
   return out;
 }
 
+function turn256(a: number): number {
+  return Math.floor((a * 256) / (2 * Math.PI)) & 255;
+}
+
 function keyOf(d: number, a: number, b: number): number {
   return (Math.min(IDX_ND - 1, Math.floor(d / IDX_D)) * IDX_NA + (Math.floor(a / IDX_A) % IDX_NA)) * IDX_NA + (Math.floor(b / IDX_A) % IDX_NA);
 }
@@ -74,12 +85,15 @@ export class GalleryShard {
   private items: CompactTemplate[] = [];
   private start: Int32Array | null = null;
   private postings: Int32Array = new Int32Array(0);
-  private counts: Float32Array = new Float32Array(0);
+  /** per template and rotation bin: edges shared with the probe (a probe has at most 127 x K edges, each in 8 bins) */
+  private counts: Uint16Array = new Uint16Array(0);
   private norm: Float32Array = new Float32Array(0);
+  private scores: Float32Array = new Float32Array(0);
 
   get size(): number { return this.items.length; }
 
   add(batch: PackedBatch): void {
+    if (this.items.length + batch.ids.length > MAX_SHARD) throw new Error(`a gallery shard holds at most ${MAX_SHARD} templates`);
     for (const e of unpackTemplates(batch)) { this.ids.push(e.id); this.items.push(compactTemplate(e.template)); }
     this.start = null;
   }
@@ -97,12 +111,13 @@ export class GalleryShard {
     for (let t = 0; t < n; t++) {
       const c = this.items[t]!;
       let edges = 0;
-      for (let e = 0; e < c.n * K; e++) if (c.nb[e]! >= 0) { postings[fill[keyOf(c.ed[e]!, c.ea[e]!, c.eb[e]!)]!++] = t; edges++; }
+      for (let e = 0; e < c.n * K; e++) if (c.nb[e]! >= 0) { postings[fill[keyOf(c.ed[e]!, c.ea[e]!, c.eb[e]!)]!++] = (t << 8) | turn256(c.a[(e / K) | 0]!); edges++; }
       this.norm[t] = 1 / Math.sqrt(edges + 20);
     }
     this.start = start;
     this.postings = postings;
-    this.counts = new Float32Array(n);
+    this.counts = new Uint16Array(n * ROT_BINS);
+    this.scores = new Float32Array(n);
   }
 
   /** Returns the best topK of this shard; `shortlist` templates get the full comparison. */
@@ -119,6 +134,7 @@ export class GalleryShard {
       counts.fill(0);
       for (let e = 0; e < pp.n * K; e++) {
         if (pp.nb[e]! < 0) continue;
+        const pa = turn256(pp.a[(e / K) | 0]!);
         const d = pp.ed[e]!, a = pp.ea[e]!, b = pp.eb[e]!;
         // the probe edge's own bin and, per dimension, the neighbouring bin it is closest to
         const fd = d / IDX_D, fa = a / IDX_A, fb = b / IDX_A;
@@ -134,13 +150,22 @@ export class GalleryShard {
             for (let k = 0; k < 2; k++) {
               const key = (dd * IDX_NA + aa) * IDX_NA + (k ? b1 : b0);
               const end = start[key + 1]!;
-              for (let h = start[key]!; h < end; h++) counts[post[h]!]! += 1;
+              for (let h = start[key]!; h < end; h++) {
+                const v = post[h]!;
+                counts[(v >>> 8) * ROT_BINS + ((((pa - v) & 255) * ROT_BINS) >> 8)]! += 1;
+              }
             }
           }
         }
       }
-      for (let t = 0; t < n; t++) counts[t]! *= this.norm[t]!;
-      cand = topIndices(counts, shortlist);
+      const sc = this.scores;
+      for (let t = 0; t < n; t++) {
+        const b0 = t * ROT_BINS;
+        let m = counts[b0 + ROT_BINS - 1]! + counts[b0]!;
+        for (let b = b0; b < b0 + ROT_BINS - 1; b++) { const v = counts[b]! + counts[b + 1]!; if (v > m) m = v; }
+        sc[t] = m * this.norm[t]!;
+      }
+      cand = topIndices(sc, shortlist);
     }
     const hits: SearchHit[] = [];
     for (const t of cand) hits.push({ id: this.ids[t]!, score: compareCompact(pp, this.items[t]!) });

@@ -51,6 +51,24 @@ test('createGallery/searchGallery and the index pre-selection agree on the best 
   assert.ok(right >= 8, `index shortlist found the finger for ${right} of 10`);
 });
 
+test('the index shortlist keeps the mate whatever the rotation between the prints', () => {
+  // edges are rotation-invariant and the rotation bins wrap around: a mate turned by any angle
+  // is still counted among the few best of the gallery, so the full comparison sees it
+  const probe = probes[4]!.t, mate = gallery.find((g) => g.id === '105_2')!.template;
+  for (const rot of [0, 0.4, 1.3, Math.PI, -2.2]) {
+    const c = Math.cos(rot), sn = Math.sin(rot);
+    const turned: Template = {
+      ...mate,
+      field: undefined,
+      minutiae: mate.minutiae.map((m) => ({ ...m, x: 300 + c * m.x - sn * m.y, y: 300 + sn * m.x + c * m.y, angle: (((m.angle - rot) % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI) })),
+    };
+    const shard = new GalleryShard();
+    shard.add(packTemplates([...gallery.filter((g) => !g.id.startsWith('105_')), { id: 'turned', template: turned }]));
+    const hits = shard.search(probe, 1, 3);
+    assert.is(hits[0]!.id, 'turned', `mate turned by ${rot.toFixed(1)} rad`);
+  }
+});
+
 test('a gallery scores with the orientation fields, as the 1:1 comparison does', async () => {
   // the field travels to the workers with the minutiae: a pool hit scores exactly as the full
   // templates compare, and a gallery print whose ridge flow is turned by 90° stops matching
