@@ -31,11 +31,14 @@ export interface ExtractDebug {
 const alongOff: Int32Array[] = []; // per orientation: dx,dy pairs
 const acrossOff: Int32Array[] = [];
 const alongW = new Float32Array(2 * ALONG_R + 1);
+let alongSum = 0;
 const acrossW: Float32Array[] = []; // per period
 (function buildTables() {
   let s = 0;
   for (let k = -ALONG_R; k <= ALONG_R; k++) { const w = Math.exp(-(k * k) / (2 * ALONG_SIGMA * ALONG_SIGMA)); alongW[k + ALONG_R] = w; s += w; }
   for (let k = 0; k < alongW.length; k++) alongW[k]! /= s;
+  // summed in the filter's order, so that the interior path divides by exactly what the edge path adds up
+  for (let k = 0; k < alongW.length; k++) alongSum += alongW[k]!;
   for (let o = 0; o < NORI; o++) {
     // orientation o: ridge direction angle th (pixel coordinates, y down), 0..π
     const th = (o * Math.PI) / NORI;
@@ -122,13 +125,19 @@ export function extractTemplate(input: GrayImage, debug?: (d: ExtractDebug) => v
     ori[i] = t;
   }
 
-  // per-pixel orientation bin via bilinear interpolation of the doubled-angle field
+  // orientation bin per 2x2 pixels (the field is smooth over blocks of 8) by bilinear
+  // interpolation of the doubled-angle field; only inside the mask, where the filters run
   const obin = new Uint8Array(n);
   const pmask = new Uint8Array(n);
   for (let y = 0; y < h; y++) {
+    const row = ((y / BS) | 0) * bw;
+    for (let x = 0; x < w; x++) pmask[y * w + x] = mask[row + ((x / BS) | 0)]!;
+  }
+  for (let y = 0; y < h; y += 1) {
     const fy = Math.min(Math.max((y + 0.5) / BS - 0.5, 0), bh - 1);
     const y0 = Math.floor(fy), y1 = Math.min(bh - 1, y0 + 1), ay = fy - y0;
-    for (let x = 0; x < w; x++) {
+    for (let x = 0; x < w; x += 1) {
+      if (!pmask[y * w + x]) continue;
       const fx = Math.min(Math.max((x + 0.5) / BS - 0.5, 0), bw - 1);
       const x0 = Math.floor(fx), x1 = Math.min(bw - 1, x0 + 1), ax = fx - x0;
       const i00 = y0 * bw + x0, i01 = y0 * bw + x1, i10 = y1 * bw + x0, i11 = y1 * bw + x1;
@@ -137,8 +146,9 @@ export function extractTemplate(input: GrayImage, debug?: (d: ExtractDebug) => v
       const Y = a * ovy[i00]! + b * ovy[i01]! + c * ovy[i10]! + d * ovy[i11]!;
       let t = 0.5 * Math.atan2(Y, X) + Math.PI / 2;
       if (t >= Math.PI) t -= Math.PI;
-      obin[y * w + x] = Math.round((t / Math.PI) * NORI) % NORI;
-      pmask[y * w + x] = mask[((y / BS) | 0) * bw + ((x / BS) | 0)]!;
+      const o = Math.round((t / Math.PI) * NORI) % NORI;
+      const p = y * w + x;
+      obin[p] = o;
     }
   }
 
@@ -161,10 +171,21 @@ export function extractTemplate(input: GrayImage, debug?: (d: ExtractDebug) => v
   // --- along-ridge smoothing
   const along = new Float32Array(n);
   const nA = 2 * ALONG_R + 1;
+  // the filters' taps as offsets in this image's rows
+  const alongLin = alongOff.map((o) => Int32Array.from({ length: nA }, (_, k) => o[2 * k + 1]! * w + o[2 * k]!));
+  const acrossLin = acrossOff.map((o) => Int32Array.from({ length: 2 * ACROSS_R + 1 }, (_, k) => o[2 * k + 1]! * w + o[2 * k]!));
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const p = y * w + x;
       if (!pmask[p]) continue;
+      if (x >= ALONG_R && y >= ALONG_R && x < w - ALONG_R && y < h - ALONG_R) {
+        // away from the edges every tap is inside: no bounds checks, the weights sum to alongSum
+        const lin = alongLin[obin[p]!]!;
+        let s = 0;
+        for (let k = 0; k < nA; k++) s += alongW[k]! * norm[p + lin[k]!]!;
+        along[p] = s / alongSum;
+        continue;
+      }
       const off = alongOff[obin[p]!]!;
       let s = 0, ws = 0;
       for (let k = 0; k < nA; k++) {
@@ -213,6 +234,13 @@ export function extractTemplate(input: GrayImage, debug?: (d: ExtractDebug) => v
       if (!pmask[p]) continue;
       const T = Math.min(MAX_T, Math.max(MIN_T, Math.round(perS[by * bw + ((x / BS) | 0)]!)));
       const wts = acrossW[T - MIN_T]!;
+      if (x >= ACROSS_R && y >= ACROSS_R && x < w - ACROSS_R && y < h - ACROSS_R) {
+        const lin = acrossLin[obin[p]!]!;
+        let s = 0;
+        for (let k = 0; k < nC; k++) s += wts[k]! * along[p + lin[k]!]!;
+        enh[p] = s;
+        continue;
+      }
       const off = acrossOff[obin[p]!]!;
       let s = 0;
       for (let k = 0; k < nC; k++) {
@@ -306,29 +334,33 @@ function fieldCells(ovx: Float32Array, ovy: Float32Array, mask: Uint8Array, bq: 
 function removeSmall(b: Uint8Array, mask: Uint8Array, w: number, h: number, v: number, minSize: number): void {
   const seen = new Uint8Array(b.length);
   const stack = new Int32Array(b.length);
-  const comp: number[] = [];
+  const comp = new Int32Array(minSize + 1);
+  // ridges connect 8-way, valleys 4-way, so the two never cross each other
+  const dxs = v === 0 ? [1, -1, 0, 0] : [1, -1, 0, 0, 1, 1, -1, -1];
+  const dys = v === 0 ? [0, 0, 1, -1] : [0, 0, 1, -1, 1, -1, 1, -1];
+  const offs = Int32Array.from(dxs, (dx, k) => dys[k]! * w + dx);
+  const nn = offs.length;
   for (let p0 = 0; p0 < b.length; p0++) {
     if (seen[p0] || b[p0] !== v || !mask[p0]) continue;
-    comp.length = 0;
-    let sp = 0, touchesOut = false;
+    let nc = 0, sp = 0, touchesOut = false;
     stack[sp++] = p0; seen[p0] = 1;
     while (sp > 0) {
       const p = stack[--sp]!;
-      if (comp.length <= minSize) comp.push(p);
-      const x = p % w, y = (p / w) | 0;
-      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
-        if (!dx && !dy) continue;
-        // ridges connect 8-way, valleys 4-way, so the two never cross each other
-        if (v === 0 && dx && dy) continue;
-        const xx = x + dx, yy = y + dy;
-        if (xx < 0 || yy < 0 || xx >= w || yy >= h) { touchesOut = true; continue; }
-        const q = yy * w + xx;
+      if (nc <= minSize) comp[nc++] = p;
+      const y = (p / w) | 0, x = p - y * w;
+      const interior = x > 0 && y > 0 && x < w - 1 && y < h - 1;
+      for (let k = 0; k < nn; k++) {
+        if (!interior) {
+          const xx = x + dxs[k]!, yy = y + dys[k]!;
+          if (xx < 0 || yy < 0 || xx >= w || yy >= h) { touchesOut = true; continue; }
+        }
+        const q = p + offs[k]!;
         if (!mask[q]) { touchesOut = true; continue; }
         if (seen[q] || b[q] !== v) continue;
         seen[q] = 1; stack[sp++] = q;
       }
     }
-    if (comp.length < minSize && !(v === 0 && touchesOut)) for (const p of comp) b[p] = 1 - v;
+    if (nc < minSize && !(v === 0 && touchesOut)) for (let i = 0; i < nc; i++) b[comp[i]!] = 1 - v;
   }
 }
 
