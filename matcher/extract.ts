@@ -484,21 +484,21 @@ function cleanMask(m: Uint8Array, w: number, h: number): Uint8Array {
   return out;
 }
 
-/** Chessboard distance in blocks from each block to the nearest background block or image edge. */
+/**
+ * Chessboard distance in blocks from each block to the nearest background block or image edge
+ * (capped at 12): a two-pass distance transform, where outside the image counts as background.
+ */
 function blockDistance(m: Uint8Array, w: number, h: number): Uint8Array {
+  const CAP = 12;
   const d = new Uint8Array(m.length);
+  const at = (x: number, y: number): number => (x < 0 || y < 0 || x >= w || y >= h ? 0 : d[y * w + x]!);
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
     const i = y * w + x;
-    if (!m[i]) { d[i] = 0; continue; }
-    let r = 1;
-    search: for (; r < 12; r++) {
-      for (let dy = -r; dy <= r; dy++) for (let dx = -r; dx <= r; dx++) {
-        if (Math.max(Math.abs(dx), Math.abs(dy)) !== r) continue;
-        const yy = y + dy, xx = x + dx;
-        if (yy < 0 || xx < 0 || yy >= h || xx >= w || !m[yy * w + xx]) break search;
-      }
-    }
-    d[i] = r;
+    d[i] = m[i] ? Math.min(CAP, 1 + Math.min(at(x - 1, y), at(x - 1, y - 1), at(x, y - 1), at(x + 1, y - 1))) : 0;
+  }
+  for (let y = h - 1; y >= 0; y--) for (let x = w - 1; x >= 0; x--) {
+    const i = y * w + x;
+    if (d[i]) d[i] = Math.min(d[i]!, 1 + Math.min(at(x + 1, y), at(x + 1, y + 1), at(x, y + 1), at(x - 1, y + 1)));
   }
   return d;
 }
