@@ -311,8 +311,12 @@ class Scratch {
   c2p = new Int16Array(128).fill(-1);
   pairsP = new Int16Array(128);
   pairsC = new Int16Array(128);
-  /** pairs of the best pairing so far, to skip roots it already contains */
-  bestP2c = new Int16Array(128).fill(-1);
+  /** the pairings grown in one comparison: size, support, offset into gAllP/gAllC */
+  gPairs = new Int32Array(32);
+  gSup = new Float32Array(32);
+  gStart = new Int32Array(32);
+  gAllP = new Int16Array(32 * 128);
+  gAllC = new Int16Array(32 * 128);
   /** global pairs (probe, candidate) */
   gP = new Int16Array(128);
   gC = new Int16Array(128);
@@ -324,7 +328,7 @@ const S = new Scratch();
 
 /** roots grown into pairings per comparison */
 const N_ROOTS = 6;
-/** a pairing with less support than this fraction of the best one's is not scored */
+/** a pairing with less support than this fraction of the most supported one's is not scored */
 const SUP_FRAC = 0.8;
 
 export interface MatchDetail {
@@ -394,37 +398,47 @@ export function compareCompact(p: PreparedProbe, c: CompactTemplate, detail?: Ma
     while (i > 0 && rs[i - 1]! < v) { rs[i] = rs[i - 1]!; roots[i] = roots[i - 1]!; i--; }
     rs[i] = v; roots[i] = k;
   }
-  // 3. grow a pairing from each root; keep the best. A root inside the best pairing so far would
-  // mostly grow the same pairing again, so it is skipped.
-  const bestP2c = S.bestP2c, grown = S.grown;
+  // 3. grow a pairing from each root. A root inside a pairing already grown would mostly grow the
+  // same pairing again, so it is skipped.
+  const grown = S.grown;
   const gen = ++S.gen;
   if (gen === 0xffffffff) { grown.fill(0); S.gen = 1; }
-  let best = 0, bestPairs = 0, bestSupport = 0;
-  let bInP = np, bInC = nc, bGp = 0, bFn = 0, bFa = 0;
+  const gPairs = S.gPairs, gSup = S.gSup, gStart = S.gStart, gAllP = S.gAllP, gAllC = S.gAllC;
+  let ng = 0, used = 0, maxSup = 0;
   for (let r = 0; r < nr; r++) {
     const k = roots[r]!;
-    const pi = (k / nc) | 0, ci = k - pi * nc;
     if (grown[k] === gen) continue;
+    const pi = (k / nc) | 0, ci = k - pi * nc;
     const res = grow(p, c, pi, ci);
     const pairs = res >> 16, support = (res & 0xffff) / 8;
-    { const pp = S.pairsP, pc = S.pairsC; for (let i = 0; i < pairs; i++) grown[pp[i]! * nc + pc[i]!] = gen; }
-    if (pairs < 3 || support < SUP_FRAC * bestSupport) continue;
+    const pp = S.pairsP, pc = S.pairsC;
+    for (let i = 0; i < pairs; i++) grown[pp[i]! * nc + pc[i]!] = gen;
+    if (pairs < 3) continue;
+    gPairs[ng] = pairs; gSup[ng] = support; gStart[ng] = used;
+    gAllP.set(pp.subarray(0, pairs), used); gAllC.set(pc.subarray(0, pairs), used); used += pairs;
+    if (support > maxSup) maxSup = support;
+    ng++;
+  }
+  // 4. score the pairings with nearly the best support (growing them all first spares scoring the
+  // weak ones that were found before a strong one); keep the best score
+  let best = 0, bestPairs = 0, bestSupport = 0;
+  let bInP = np, bInC = nc, bGp = 0, bFn = 0, bFa = 0;
+  for (let g = 0; g < ng; g++) {
+    const pairs = gPairs[g]!, support = gSup[g]!;
+    if (support < SUP_FRAC * maxSup) continue;
+    const o = gStart[g]!;
     // normalise by the minutiae that lie where the other print was seen, not by all of them
-    overlapCounts(p, c, pairs, S.pairsP, S.pairsC);
+    overlapCounts(p, c, pairs, gAllP, gAllC, o);
     let s = finalScore(support, OV.gp, OV.gpt, OV.gerr, OV.inP, OV.inC);
     // the fields can raise a score by at most FUSE_MAX: a pairing that cannot win is not checked
     if (s * FUSE_MAX <= best) continue;
-    fieldAgreement(p, c);
-    s = fuse(s, FA.n, FA.agree);
+    if (s < FIELD_FLOOR) FA.n = 0;
+    else { fieldAgreement(p, c); s = fuse(s, FA.n, FA.agree); }
     if (s > best) {
       best = s; bestPairs = pairs; bestSupport = support; bFn = FA.n; bFa = FA.agree;
       bInP = OV.inP; bInC = OV.inC; bGp = OV.gp;
-      bestP2c.fill(-1, 0, np);
-      const pp = S.pairsP, pc = S.pairsC;
-      for (let i = 0; i < pairs; i++) bestP2c[pp[i]!] = pc[i]!;
     }
   }
-  bestP2c.fill(-1, 0, np);
   if (detail) { detail.score = best; detail.pairs = bestPairs; detail.support = bestSupport; detail.globalPairs = bGp; detail.inP = bInP; detail.inC = bInC; detail.fieldCells = bFn; detail.fieldAgree = bFa; }
   return best;
 }
@@ -449,6 +463,11 @@ const FA = { n: 0, agree: 0 };
  */
 const FA_LO = 0.7, FA_HI = 0.95, FA_CELLS = 10;
 
+/**
+ * Below this minutiae score the fields are not compared: even raised by FUSE_MAX it stays far below
+ * every threshold (the lowest, FMR 1 %, is 1.76), so the order of such scores decides nothing.
+ */
+const FIELD_FLOOR = 0.25;
 const FUSE_MAX = ((1 - FA_LO) / (FA_HI - FA_LO)) ** 2;
 
 function fuse(s: number, n: number, agree: number): number {
@@ -503,13 +522,13 @@ const G_TOL = 8, G_TOL_REL = 0.08, G_ATOL = 0.5;
 const AL = { th: 0, co: 1, si: 0, tx: 0, ty: 0, gx: 0, gy: 0 };
 
 /**
- * Aligns on m pairs: rotation from the mean difference of the paired minutiae's directions (a
- * least-squares fit on positions was tried: no better, as the pairs are often close together),
- * translation from their centroids.
+ * Aligns on m pairs (from offset o): rotation from the mean difference of the paired minutiae's
+ * directions (a least-squares fit on positions was tried: no better, as the pairs are often close
+ * together), translation from their centroids.
  */
-function align(p: CompactTemplate, c: CompactTemplate, m: number, pp: Int16Array, pc: Int16Array): void {
+function align(p: CompactTemplate, c: CompactTemplate, m: number, pp: Int16Array, pc: Int16Array, o: number): void {
   let sx = 0, sy = 0, pxm = 0, pym = 0, cxm = 0, cym = 0;
-  for (let i = 0; i < m; i++) {
+  for (let i = o; i < o + m; i++) {
     const d = p.a[pp[i]!]! - c.a[pc[i]!]!;
     sx += Math.cos(d); sy += Math.sin(d);
     pxm += p.x[pp[i]!]!; pym += p.y[pp[i]!]!; cxm += c.x[pc[i]!]!; cym += c.y[pc[i]!]!;
@@ -580,9 +599,9 @@ function globalPairs(p: CompactTemplate, c: CompactTemplate): void {
   OV.inP = inP; OV.inC = inC;
 }
 
-/** Global pairing and overlap counts for a local pairing of m pairs (into OV). */
-function overlapCounts(p: CompactTemplate, c: CompactTemplate, m: number, pp: Int16Array, pc: Int16Array): void {
-  align(p, c, m, pp, pc);
+/** Global pairing and overlap counts for a local pairing of m pairs at offset o of pp/pc (into OV). */
+function overlapCounts(p: CompactTemplate, c: CompactTemplate, m: number, pp: Int16Array, pc: Int16Array, o: number): void {
+  align(p, c, m, pp, pc, o);
   globalPairs(p, c);
 }
 
