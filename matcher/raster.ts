@@ -1,0 +1,87 @@
+/**
+ * Operations on the binary rasters of extraction: cleaning the binarised ridges before thinning,
+ * and distances from the print's border in blocks.
+ */
+
+/**
+ * Flips connected components of value `v` (inside the mask) smaller than `minSize` pixels; a
+ * valley component that reaches the mask's edge or the image's is open, not a pinhole, and stays.
+ * Works on runs of pixels along rows joined by union-find: ridges connect 8-way, valleys 4-way,
+ * so the two never cross each other.
+ */
+export function removeSmall(b: Uint8Array, mask: Uint8Array, w: number, h: number, v: number, minSize: number): void {
+  const diag = v === 1 ? 1 : 0;
+  // runs: row, first and last x; parent, size and whether it touches the outside, per run
+  const cap = ((w + 1) >> 1) * h; // runs are at least one pixel apart
+  const ry = new Int32Array(cap), rx0 = new Int32Array(cap), rx1 = new Int32Array(cap);
+  const parent = new Int32Array(cap), size = new Int32Array(cap), out = new Uint8Array(cap);
+  const rowStart = new Int32Array(h + 1);
+  // unmasked pixels before x in a row (only valleys ask whether they reach the mask's edge)
+  const unm = v === 0 ? new Int32Array((w + 1) * h) : new Int32Array(0);
+  const find = (i: number): number => {
+    while (parent[i] !== i) { parent[i] = parent[parent[i]!]!; i = parent[i]!; }
+    return i;
+  };
+  let nr = 0;
+  for (let y = 0; y < h; y++) {
+    rowStart[y] = nr;
+    const row = y * w;
+    if (v === 0) for (let x = 0; x < w; x++) unm[y * (w + 1) + x + 1] = unm[y * (w + 1) + x]! + (mask[row + x] ? 0 : 1);
+    for (let x = 0; x < w; x++) {
+      if (b[row + x] !== v || !mask[row + x]) continue;
+      const x0 = x;
+      while (x + 1 < w && b[row + x + 1] === v && mask[row + x + 1]) x++;
+      ry[nr] = y; rx0[nr] = x0; rx1[nr] = x; parent[nr] = nr; size[nr] = x - x0 + 1;
+      nr++;
+    }
+  }
+  rowStart[h] = nr;
+  if (v === 0) {
+    // a run touches the outside where a neighbour (4-way) is off the image or off the mask
+    for (let r = 0; r < nr; r++) {
+      const y = ry[r]!, x0 = rx0[r]!, x1 = rx1[r]!;
+      let t = y === 0 || y === h - 1 || x0 === 0 || x1 === w - 1 || !mask[y * w + x0 - 1] || !mask[y * w + x1 + 1];
+      if (!t && unm[(y - 1) * (w + 1) + x1 + 1]! - unm[(y - 1) * (w + 1) + x0]! > 0) t = true;
+      if (!t && unm[(y + 1) * (w + 1) + x1 + 1]! - unm[(y + 1) * (w + 1) + x0]! > 0) t = true;
+      out[r] = t ? 1 : 0;
+    }
+  }
+  // join runs of neighbouring rows that overlap (widened by one for diagonal neighbours)
+  for (let y = 1; y < h; y++) {
+    let j = rowStart[y - 1]!;
+    const jEnd = rowStart[y]!;
+    for (let r = rowStart[y]!; r < rowStart[y + 1]!; r++) {
+      const lo = rx0[r]! - diag, hi = rx1[r]! + diag;
+      while (j < jEnd && rx1[j]! < lo) j++;
+      for (let k = j; k < jEnd && rx0[k]! <= hi; k++) {
+        const a = find(r), c = find(k);
+        if (a !== c) { parent[a] = c; size[c]! += size[a]!; out[c] = out[c]! | out[a]!; }
+      }
+    }
+  }
+  for (let r = 0; r < nr; r++) {
+    const root = find(r);
+    if (size[root]! >= minSize || (v === 0 && out[root])) continue;
+    const row = ry[r]! * w;
+    for (let x = rx0[r]!; x <= rx1[r]!; x++) b[row + x] = 1 - v;
+  }
+}
+
+/**
+ * Chessboard distance in blocks from each block to the nearest background block or image edge
+ * (capped at 12): a two-pass distance transform, where outside the image counts as background.
+ */
+export function blockDistance(m: Uint8Array, w: number, h: number): Uint8Array {
+  const CAP = 12;
+  const d = new Uint8Array(m.length);
+  const at = (x: number, y: number): number => (x < 0 || y < 0 || x >= w || y >= h ? 0 : d[y * w + x]!);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    const i = y * w + x;
+    d[i] = m[i] ? Math.min(CAP, 1 + Math.min(at(x - 1, y), at(x - 1, y - 1), at(x, y - 1), at(x + 1, y - 1))) : 0;
+  }
+  for (let y = h - 1; y >= 0; y--) for (let x = w - 1; x >= 0; x--) {
+    const i = y * w + x;
+    if (d[i]) d[i] = Math.min(d[i]!, 1 + Math.min(at(x + 1, y), at(x + 1, y + 1), at(x, y + 1), at(x - 1, y + 1)));
+  }
+  return d;
+}
