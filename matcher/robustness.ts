@@ -1,0 +1,66 @@
+/**
+ * How far the FVC2002 figures carry over to images that differ in ways a sensor or a scanner
+ * driver could make them differ. For each condition, every even impression of each database is
+ * changed before extraction and the all-pairs protocol runs as in `evaluate` (so each genuine pair
+ * of an odd and an even impression crosses the two conditions):
+ *   - as is;
+ *   - shifted by half a pixel both ways (bilinear: a mild blur and a different sampling grid);
+ *   - resampled to 400 and to 600 dpi, declared as such (the extractor normalises to 500).
+ * Prints each database's EER and FMR1000 and the means. The spread between the conditions is the
+ * noise to expect of any single figure; a change to the extractor or the matcher should be judged
+ * on all of them, not on the first alone.
+ *   npx tsx matcher/robustness.ts
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { errorRates } from './evaluate.ts';
+import { extractTemplate } from './extract.ts';
+import { decodeImage, resampleTo } from './image.ts';
+import { comparePrepared, prepareProbe } from './match.ts';
+import type { GrayImage } from './types.ts';
+
+const root = process.env.KTP_DATASETS ?? fileURLToPath(new URL('../../shared/datasets/', import.meta.url));
+const DBS: [string, number][] = [['DB1_B', 500], ['DB2_B', 569], ['DB3_B', 500], ['DB4_B', 500]];
+
+/** The image sampled half a pixel right and down (the last row and column repeat). */
+function shiftHalfPixel(img: GrayImage): GrayImage {
+  const { width: w, height: h, pixels: p } = img;
+  const out = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const y1 = Math.min(h - 1, y + 1);
+    for (let x = 0; x < w; x++) {
+      const x1 = Math.min(w - 1, x + 1);
+      out[y * w + x] = Math.round((p[y * w + x]! + p[y * w + x1]! + p[y1 * w + x]! + p[y1 * w + x1]!) / 4);
+    }
+  }
+  return { ...img, pixels: out };
+}
+
+const CONDITIONS: [string, (img: GrayImage) => GrayImage][] = [
+  ['as is', (img) => img],
+  ['half-pixel shift', shiftHalfPixel],
+  ['resampled to 400 dpi', (img) => resampleTo(img, 400)],
+  ['resampled to 600 dpi', (img) => resampleTo(img, 600)],
+];
+
+for (const [label, change] of CONDITIONS) {
+  const eers: number[] = [], fmr1000s: number[] = [];
+  for (const [db, dpi] of DBS) {
+    const dir = join(root, 'fvc2002', db);
+    const files = readdirSync(dir).filter((f) => /^\d+_\d+\.tif$/.test(f)).sort();
+    const items = files.map((f) => {
+      const [finger, imp] = f.replace('.tif', '').split('_').map(Number) as [number, number];
+      const img = decodeImage(readFileSync(join(dir, f)), { dpi });
+      return { finger, probe: prepareProbe(extractTemplate(imp % 2 === 0 ? change(img) : img).template) };
+    });
+    const genuine: number[] = [], impostor: number[] = [];
+    for (let i = 0; i < items.length; i++) for (let j = i + 1; j < items.length; j++) {
+      (items[i]!.finger === items[j]!.finger ? genuine : impostor).push(comparePrepared(items[i]!.probe, items[j]!.probe));
+    }
+    const r = errorRates(genuine, impostor);
+    eers.push(r.eer * 100); fmr1000s.push(r.fmr1000 * 100);
+  }
+  const mean = (v: number[]): string => (v.reduce((a, b) => a + b, 0) / v.length).toFixed(2);
+  console.log(`${label.padEnd(22)} EER ${eers.map((v) => v.toFixed(2)).join(' / ')} mean ${mean(eers)} | FMR1000 ${fmr1000s.map((v) => v.toFixed(2)).join(' / ')} mean ${mean(fmr1000s)}`);
+}
