@@ -11,7 +11,7 @@ import type { Template } from './types.ts';
 const USAGE = `usage:
   npm run matcher -- extract IMAGE [--dpi N] [--width W --height H] [--out FILE.iso]
   npm run matcher -- match A B [--dpi N]          (A, B: images or .iso/.ansi records)
-  npm run matcher -- evaluate FOLDER [--dpi N] [--templates iso] [--json]`;
+  npm run matcher -- evaluate FOLDER [--dpi N] [--templates iso] [--worst N] [--json]`;
 
 function parseArgs(argv: string[]): { pos: string[]; flags: Map<string, string> } {
   const pos: string[] = [];
@@ -85,15 +85,21 @@ function main(argv: string[]): number {
     const dpi = num(flags, 'dpi');
     const tpl = flags.get('templates');
     if (tpl !== undefined && tpl !== 'iso' && tpl !== 'images') throw new Error('--templates takes iso or images');
-    const r = evaluateFolder(pos[0]!, { ...(dpi ? { dpi } : {}), templates: tpl === 'iso' ? 'iso' : 'images' });
-    const { genuineScores, impostorScores, ...summary } = r;
+    const worst = flags.has('worst') ? Math.floor(num(flags, 'worst') ?? 0) : 0;
+    const r = evaluateFolder(pos[0]!, { ...(dpi ? { dpi } : {}), templates: tpl === 'iso' ? 'iso' : 'images', worst });
+    const { genuineScores, impostorScores, worstGenuine, worstImpostor, ...summary } = r;
     void genuineScores; void impostorScores;
-    if (flags.has('json')) { console.log(JSON.stringify(summary)); return 0; }
+    if (flags.has('json')) { console.log(JSON.stringify(worst ? { ...summary, worstGenuine, worstImpostor } : summary)); return 0; }
     console.log(`${r.folder} (${r.source}): ${r.templates} templates of ${r.fingers} fingers`);
     console.log(`pairs: ${r.genuinePairs} genuine, ${r.impostorPairs} impostor (all pairs)`);
     console.log(`EER ${pct(r.eer)}  FMR100 ${pct(r.fmr100)}  FMR1000 ${pct(r.fmr1000)}  ZeroFMR ${pct(r.zeroFmr)}`);
     console.log(`extraction median ${r.extractMsMedian === null ? '-' : r.extractMsMedian.toFixed(1) + ' ms'}  matches/s ${r.matchesPerSecond.toFixed(0)} (symmetric, one core)  mean minutiae ${r.meanMinutiae.toFixed(1)}`);
     if (r.isoFrameCorrected) console.log(`${r.isoFrameCorrected} records declared a frame other than their image's and were stretched onto it`);
+    const list = (pairs: typeof worstGenuine): string => pairs.map((p) => `${p.a}~${p.b} ${p.score.toFixed(2)}`).join(', ');
+    if (worst) {
+      console.log(`lowest genuine: ${list(worstGenuine)}`);
+      console.log(`highest impostor: ${list(worstImpostor)}`);
+    }
     return 0;
   }
   console.error(USAGE);

@@ -11,6 +11,8 @@ export interface EvaluateOptions {
   dpi?: number;
   /** score the .iso records beside the images instead of the images */
   templates?: 'images' | 'iso';
+  /** how many of the worst genuine and impostor pairs to report (default 0) */
+  worst?: number;
 }
 
 export interface ErrorRates {
@@ -42,7 +44,13 @@ export interface EvaluateReport extends ErrorRates {
   isoFrameCorrected: number;
   genuineScores: number[];
   impostorScores: number[];
+  /** the genuine pairs that score lowest and the impostor pairs that score highest (`worst` of each) */
+  worstGenuine: ScoredPair[];
+  worstImpostor: ScoredPair[];
 }
+
+/** A pair of impressions by file stem (`101_3`) and its score. */
+export interface ScoredPair { a: string; b: string; score: number }
 
 const IMAGE_EXT = ['.tif', '.tiff', '.png', '.bmp'];
 const NAME = /^(\d+)_(\d+)\.[A-Za-z]+$/;
@@ -110,7 +118,6 @@ export function loadFolder(folder: string, opts: EvaluateOptions = {}): Item[] {
     const t0 = performance.now();
     const { template } = extractTemplate(img);
     items.push({ finger: finger!, impression: impression!, template, extractMs: performance.now() - t0, corrected: false });
-    void stem;
   }
   return items;
 }
@@ -135,16 +142,22 @@ export function evaluateFolder(folder: string, opts: EvaluateOptions = {}): Eval
   const items = loadFolder(folder, opts);
   const probes = items.map((i) => prepareProbe(i.template));
   const genuine: number[] = [], impostor: number[] = [];
+  const genuineAt: [number, number][] = [], impostorAt: [number, number][] = [];
   const t0 = performance.now();
   let comparisons = 0;
   for (let i = 0; i < items.length; i++) {
     for (let j = i + 1; j < items.length; j++) {
       const s = comparePrepared(probes[i]!, probes[j]!);
       comparisons++;
-      (items[i]!.finger === items[j]!.finger ? genuine : impostor).push(s);
+      if (items[i]!.finger === items[j]!.finger) { genuine.push(s); genuineAt.push([i, j]); } else { impostor.push(s); impostorAt.push([i, j]); }
     }
   }
   const secs = (performance.now() - t0) / 1000;
+  const stem = (k: number): string => `${items[k]!.finger}_${items[k]!.impression}`;
+  const pick = (scores: number[], at: [number, number][], dir: 1 | -1): ScoredPair[] =>
+    scores.map((score, k) => ({ a: stem(at[k]![0]), b: stem(at[k]![1]), score }))
+      .sort((x, y) => dir * (x.score - y.score))
+      .slice(0, opts.worst ?? 0);
   const times = items.map((i) => i.extractMs).filter((v): v is number => v !== null).sort((a, b) => a - b);
   return {
     folder,
@@ -162,5 +175,7 @@ export function evaluateFolder(folder: string, opts: EvaluateOptions = {}): Eval
     isoFrameCorrected: items.filter((i) => i.corrected).length,
     genuineScores: genuine,
     impostorScores: impostor,
+    worstGenuine: pick(genuine, genuineAt, 1),
+    worstImpostor: pick(impostor, impostorAt, -1),
   };
 }

@@ -11,7 +11,7 @@ export type { ExtractResult } from './extract.ts';
 export { compare, comparePrepared, compareCompact, compactTemplate, fieldsCompared, prepareProbe } from './match.ts';
 export type { CompactTemplate, PreparedProbe } from './match.ts';
 export { evaluateFolder, errorRates, stretchTemplate } from './evaluate.ts';
-export type { EvaluateOptions, EvaluateReport, ErrorRates } from './evaluate.ts';
+export type { EvaluateOptions, EvaluateReport, ErrorRates, ScoredPair } from './evaluate.ts';
 export { THRESHOLDS, THRESHOLDS_MINUTIAE, thresholdFor, verify } from './thresholds.ts';
 export type { SecurityLevel } from './thresholds.ts';
 export { MatcherPool, createGallery, searchGallery } from './pool.ts';

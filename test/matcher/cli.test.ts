@@ -55,4 +55,26 @@ test('evaluate --json on a small folder: all-pairs counts and the figures', () =
   }
 });
 
+test('evaluate --worst names the weakest genuine and the strongest impostor pairs', () => {
+  const folder = join(dir, 'worst');
+  spawnSync('mkdir', [folder]);
+  for (const f of ['101', '102']) for (const i of ['1', '2', '3']) symlinkSync(fvc('DB1_B', `${f}_${i}.tif`), join(folder, `${f}_${i}.tif`));
+  const r = cli('evaluate', folder, '--json', '--worst', '2');
+  assert.is(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.is(j.worstGenuine.length, 2);
+  assert.is(j.worstImpostor.length, 2);
+  for (const p of j.worstGenuine) assert.is(p.a.split('_')[0], p.b.split('_')[0], 'a genuine pair is one finger');
+  for (const p of j.worstImpostor) assert.is.not(p.a.split('_')[0], p.b.split('_')[0], 'an impostor pair is two fingers');
+  assert.ok(j.worstGenuine[0].score <= j.worstGenuine[1].score, 'lowest genuine first');
+  assert.ok(j.worstImpostor[0].score >= j.worstImpostor[1].score, 'highest impostor first');
+  assert.ok(j.worstImpostor[0].score < j.worstGenuine[0].score, 'on these six clean prints every impostor scores below every genuine pair');
+  const text = cli('evaluate', folder, '--worst', '1');
+  assert.match(text.stdout, /lowest genuine: 10[12]_\d~10[12]_\d [\d.]+/);
+  assert.match(text.stdout, /highest impostor: 101_\d~102_\d [\d.]+/);
+  const bad = cli('evaluate', folder, '--worst', 'x');
+  assert.is(bad.status, 2);
+  assert.match(bad.stderr, /--worst needs a positive number/);
+});
+
 test.run();
