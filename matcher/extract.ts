@@ -126,18 +126,19 @@ export function extractTemplate(input: GrayImage, debug?: (d: ExtractDebug) => v
     ori[i] = t;
   }
 
-  // orientation bin per 2x2 pixels (the field is smooth over blocks of 8) by bilinear
-  // interpolation of the doubled-angle field; only inside the mask, where the filters run
+  // per-pixel orientation bin by bilinear interpolation of the doubled-angle field, only inside
+  // the mask, where the filters run (sharing one bin per 2x2 pixels was tried: it moved the mean
+  // EER from 1.28 to 1.88, see matcher/README.md)
   const obin = new Uint8Array(n);
   const pmask = new Uint8Array(n);
   for (let y = 0; y < h; y++) {
     const row = ((y / BS) | 0) * bw;
     for (let x = 0; x < w; x++) pmask[y * w + x] = mask[row + ((x / BS) | 0)]!;
   }
-  for (let y = 0; y < h; y += 1) {
+  for (let y = 0; y < h; y++) {
     const fy = Math.min(Math.max((y + 0.5) / BS - 0.5, 0), bh - 1);
     const y0 = Math.floor(fy), y1 = Math.min(bh - 1, y0 + 1), ay = fy - y0;
-    for (let x = 0; x < w; x += 1) {
+    for (let x = 0; x < w; x++) {
       if (!pmask[y * w + x]) continue;
       const fx = Math.min(Math.max((x + 0.5) / BS - 0.5, 0), bw - 1);
       const x0 = Math.floor(fx), x1 = Math.min(bw - 1, x0 + 1), ax = fx - x0;
@@ -147,9 +148,7 @@ export function extractTemplate(input: GrayImage, debug?: (d: ExtractDebug) => v
       const Y = a * ovy[i00]! + b * ovy[i01]! + c * ovy[i10]! + d * ovy[i11]!;
       let t = 0.5 * Math.atan2(Y, X) + Math.PI / 2;
       if (t >= Math.PI) t -= Math.PI;
-      const o = Math.round((t / Math.PI) * NORI) % NORI;
-      const p = y * w + x;
-      obin[p] = o;
+      obin[y * w + x] = Math.round((t / Math.PI) * NORI) % NORI;
     }
   }
 
