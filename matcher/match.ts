@@ -419,7 +419,8 @@ export function compareCompact(p: PreparedProbe, c: CompactTemplate, detail?: Ma
     for (let i = 0; i < pairs; i++) grown[pp[i]! * nc + pc[i]!] = gen;
     if (pairs < 3) continue;
     gPairs[ng] = pairs; gSup[ng] = support; gStart[ng] = used;
-    gAllP.set(pp.subarray(0, pairs), used); gAllC.set(pc.subarray(0, pairs), used); used += pairs;
+    for (let i = 0; i < pairs; i++) { gAllP[used + i] = pp[i]!; gAllC[used + i] = pc[i]!; }
+    used += pairs;
     if (support > maxSup) maxSup = support;
     ng++;
   }
