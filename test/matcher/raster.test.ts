@@ -16,16 +16,23 @@ function show(b: Uint8Array, w: number): string[] {
   return out;
 }
 
+/** The rows after removing components of value v smaller than minSize (mask: all, unless given). */
+function cleaned(rows: string[], v: 0 | 1, minSize: number, mask?: Uint8Array): string[] {
+  const { b, w, h } = raster(rows);
+  removeSmall(b, mask ?? new Uint8Array(w * h).fill(1), w, h, v, minSize);
+  return show(b, w);
+}
+
+const ones = (rows: string[]): number => rows.join('').split('#').length - 1;
+
 test('a speck of ridge smaller than the limit is cleared; a larger ridge stays', () => {
-  const { b, w, h } = raster([
+  assert.equal(cleaned([
     '..........',
     '.##.......',
     '.##...####',
     '......####',
     '..........',
-  ]);
-  removeSmall(b, new Uint8Array(w * h).fill(1), w, h, 1, 5);
-  assert.equal(show(b, w), [
+  ], 1, 5), [
     '..........',
     '..........',
     '......####',
@@ -35,26 +42,12 @@ test('a speck of ridge smaller than the limit is cleared; a larger ridge stays',
 });
 
 test('ridge pixels touching only at a corner are one ridge', () => {
-  const { b, w, h } = raster([
-    '.......',
-    '.##....',
-    '...##..',
-    '.....#.',
-    '.......',
-  ]);
-  removeSmall(b, new Uint8Array(w * h).fill(1), w, h, 1, 5);
-  assert.is(b.reduce((s, v) => s + v, 0), 5, 'the diagonal chain of 5 pixels is kept');
+  const rows = ['.......', '.##....', '...##..', '.....#.', '.......'];
+  assert.is(ones(cleaned(rows, 1, 5)), 5, 'the diagonal chain of 5 pixels is kept');
 });
 
 test('a pinhole in a ridge is filled, but a valley that reaches the edge of the print stays', () => {
-  const { b, w, h } = raster([
-    '#######',
-    '#.###..',
-    '#######',
-    '#######',
-  ]);
-  removeSmall(b, new Uint8Array(w * h).fill(1), w, h, 0, 5);
-  assert.equal(show(b, w), [
+  assert.equal(cleaned(['#######', '#.###..', '#######', '#######'], 0, 5), [
     '#######',
     '#####..',
     '#######',
@@ -64,30 +57,15 @@ test('a pinhole in a ridge is filled, but a valley that reaches the edge of the 
 
 test('valley pixels touching only at a corner are separate valleys', () => {
   // four single-pixel valleys, diagonal to each other, inside a ridge: each is a pinhole
-  const { b, w, h } = raster([
-    '######',
-    '#.####',
-    '##.###',
-    '###.##',
-    '####.#',
-    '######',
-  ]);
-  removeSmall(b, new Uint8Array(w * h).fill(1), w, h, 0, 3);
-  assert.is(b.reduce((s, v) => s + v, 0), 36, 'all four are filled');
+  const rows = ['######', '#.####', '##.###', '###.##', '####.#', '######'];
+  assert.is(ones(cleaned(rows, 0, 3)), 36, 'all four are filled');
 });
 
 test('outside the mask nothing changes, and the mask edge counts as the print edge', () => {
-  const { b, w, h } = raster([
-    '#####',
-    '#.#.#',
-    '#####',
-  ]);
   // the right half is outside the mask: the pinhole at x=3 is not looked at; the one at x=1 is
   // enclosed by masked ridge and is filled
-  const mask = new Uint8Array(w * h);
-  for (let y = 0; y < h; y++) for (let x = 0; x < 3; x++) mask[y * w + x] = 1;
-  removeSmall(b, mask, w, h, 0, 5);
-  assert.equal(show(b, w), ['#####', '###.#', '#####']);
+  const mask = raster(['###..', '###..', '###..']).b;
+  assert.equal(cleaned(['#####', '#.#.#', '#####'], 0, 5, mask), ['#####', '###.#', '#####']);
 });
 
 test('block distance counts rings to the nearest background block or the image edge, capped at 12', () => {
