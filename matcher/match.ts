@@ -1,4 +1,5 @@
 import { FIELD_NONE, type Template } from './types.ts';
+import { F32, F64, I16, I32, U16, U8, arenaAlloc, arenaGen, arenaReset, kernelCompare, kernelDetail, kernelConstants } from './kernel-host.ts';
 
 /**
  * Matching works on a compact, prepared form: minutiae in typed arrays plus, for each minutia, its
@@ -9,6 +10,10 @@ import { FIELD_NONE, type Template } from './types.ts';
  * (local, so skin distortion does not break it). Each pairing aligns the prints; under that
  * alignment every minutia is paired by position and direction, and the score combines the agreeing
  * edges, the global pairs and the minutiae both prints show in their overlap.
+ *
+ * This module prepares templates (in TypeScript); the comparison itself runs in the WebAssembly
+ * kernel (kernel/compare.ts, where the tolerances and score parameters live), on copies of the
+ * prepared arrays that kernel-host.ts keeps resident in the kernel's memory.
  */
 export const K = 10; // neighbours per minutia
 /** neighbours whose edges vote for root pairs (the nearest are the least distorted) */
@@ -21,15 +26,6 @@ const DQ = 6;
 const AQ = 0.3;
 const NA = Math.ceil(TWO_PI / AQ);
 const ND = Math.ceil(MAX_EDGE / DQ) + 2;
-
-// edge similarity tolerances
-const D_TOL_ABS = 4;
-const D_TOL_REL = 0.05;
-const A_TOL = 0.3;
-const INV_A_TOL = 1 / A_TOL;
-const ROT_TOL = 0.4; // max deviation of a pair's rotation from the root's
-/** weight of an agreeing edge whose minutiae types differ (ending vs bifurcation; 'other' agrees with all) */
-const TYPE_W = 0.8;
 
 export interface CompactTemplate {
   n: number;
@@ -78,49 +74,35 @@ export interface CompactTemplate {
   bidx: Uint8Array;
   /** content signature: orders two templates so that compare(a, b) and compare(b, a) agree exactly */
   sig: number;
-  /** bucket start offsets into hentries (length NKEYS+1), empty until the hash is built */
-  hstart: Uint16Array;
-  /** edge ids (i*K+k) */
-  hentries: Uint16Array;
+  /**
+   * where this template is resident in the kernel's arena (see kernel-host.ts): its header, and as
+   * a probe its edge hash (bucket starts, NKEYS+1 Uint16, and entries, edge ids i*K+k), each valid
+   * while its generation is the arena's
+   */
+  home: number;
+  homeGen: number;
+  hashStart: number;
+  hashEntries: number;
+  hashGen: number;
 }
 
 /** A compact template whose edge hash is built (compactTemplate builds it lazily when first probed). */
 export type PreparedProbe = CompactTemplate;
 
 const NKEYS = ND * NA * NA;
-const EMPTY_U16 = new Uint16Array(0);
 const EMPTY_U8 = new Uint8Array(0);
-/** cos and sin of a doubled-angle difference of k field units (2πk/128), k = 0..127 (doubles: read in a hot loop) */
-const FIELD_COS = Float64Array.from({ length: 128 }, (_, k) => Math.cos((2 * Math.PI * k) / 128));
-const FIELD_SIN = Float64Array.from({ length: 128 }, (_, k) => Math.sin((2 * Math.PI * k) / 128));
 /** how far outside the minutiae hull still counts as seen (px), and the cell of its raster */
 const OV_MARGIN = 12, MASK_CELL = 6;
 /** cell of the position buckets; also the largest tolerance of pairing by position */
 const BUCKET = 24;
 
-function seen(t: CompactTemplate, X: number, Y: number): boolean {
-  const cx = Math.floor((X - t.ox) / MASK_CELL), cy = Math.floor((Y - t.oy) / MASK_CELL);
-  return cx >= 0 && cy >= 0 && cx < t.mw && cy < t.mh && t.mask[cy * t.mw + cx] === 1;
-}
 
 function norm(a: number): number {
   a %= TWO_PI;
   return a < 0 ? a + TWO_PI : a;
 }
 
-/** Absolute smallest difference of two angles in [0, 2π). */
-function adist(a: number, b: number): number {
-  const d = a > b ? a - b : b - a;
-  return d > Math.PI ? TWO_PI - d : d;
-}
 
-/** Signed smallest difference of two angles, in (-π, π]. */
-function adiff(a: number, b: number): number {
-  let d = a - b;
-  if (d > Math.PI) d -= TWO_PI; else if (d <= -Math.PI) d += TWO_PI;
-  if (d > Math.PI) d -= TWO_PI; else if (d <= -Math.PI) d += TWO_PI;
-  return d;
-}
 
 export function compactTemplate(t: Template): CompactTemplate {
   // tiny templates cannot be matched meaningfully; the arrays stay valid anyway
@@ -204,7 +186,7 @@ export function compactTemplate(t: Template): CompactTemplate {
   }
   return {
     n, x, y, a, t: ty, q, w: wq, fcell, fcols, frows, fdir, fcount, nb, ed, ea, eb, ekey, sorted, hull, ox, oy, mw, mh, mask, bw, bh, bstart, bidx,
-    sig, hstart: EMPTY_U16, hentries: EMPTY_U16,
+    sig, home: 0, homeGen: 0, hashStart: 0, hashEntries: 0, hashGen: 0,
   };
 }
 
@@ -248,92 +230,114 @@ function rasterHull(h: Float32Array, ox: number, oy: number, mw: number, mh: num
   return mask;
 }
 
-/**
- * Templates whose edge hash is built, oldest first. A hash is ~35 KB, so only the most recent
- * HASH_KEEP keep theirs (a long-lived gallery of cached templates would otherwise grow by that
- * much per template ever probed); an evicted one rebuilds it when it probes again.
- */
-const HASH_KEEP = 1024;
-const hashed: (CompactTemplate | undefined)[] = new Array<CompactTemplate | undefined>(HASH_KEEP);
-let hashedNext = 0;
 
-/** Builds the probe-side hash of a compact template (kept on the object while it is recent). */
-function buildHash(c: CompactTemplate): void {
-  if (c.hstart.length) return;
-  const old = hashed[hashedNext];
-  if (old) { old.hstart = EMPTY_U16; old.hentries = EMPTY_U16; }
-  hashed[hashedNext] = c;
-  hashedNext = (hashedNext + 1) % HASH_KEEP;
-  const counts = new Uint16Array(NKEYS + 1);
-  const ne = c.n * K;
-  let top = 0;
-  // each edge is stored under its own bin and both neighbours in every dimension
+// the kernel reads the same grids and neighbour lists: its constants must be these
+{
+  const k = kernelConstants();
+  if (k.K !== K || k.MASK_CELL !== MASK_CELL || k.BUCKET !== BUCKET) throw new Error('matcher kernel: compare.wasm was built with other constants than match.ts (npm run build:matcher)');
+}
+
+/** the template header the kernel reads (kernel/compare.ts, H_*): 25 int32 fields, then ox, oy and the field's cell as doubles */
+const HEADER_BYTES = 128;
+const al8 = (n: number): number => (n + 7) & ~7;
+
+/** Copies a compact template into the arena; false when the arena is full. */
+function placeData(c: CompactTemplate): boolean {
+  const n = c.n, ne = n * K, ns = c.sorted.length, nm = c.mw * c.mh, nbk = c.bstart.length, nf = c.fdir.length;
+  const size = HEADER_BYTES + 4 * al8(4 * n) + 2 * al8(n) + al8(2 * ne) + 3 * al8(4 * ne) + al8(4 * ne) + al8(2 * ns) + al8(nm) + al8(2 * nbk) + al8(nf);
+  const h = arenaAlloc(size);
+  if (h < 0) return false;
+  let o = h + HEADER_BYTES;
+  const put = (field: number, bytes: number): number => { const at = o; I32[(h >> 2) + field] = at; o += al8(bytes); return at; };
+  const hd = h >> 2;
+  I32[hd] = n;
+  F32.set(c.x, put(1, 4 * n) >> 2);
+  F32.set(c.y, put(2, 4 * n) >> 2);
+  F32.set(c.a, put(3, 4 * n) >> 2);
+  U8.set(c.t, put(4, n));
+  F32.set(c.w, put(5, 4 * n) >> 2);
+  I16.set(c.nb, put(6, 2 * ne) >> 1);
+  F32.set(c.ed, put(7, 4 * ne) >> 2);
+  F32.set(c.ea, put(8, 4 * ne) >> 2);
+  F32.set(c.eb, put(9, 4 * ne) >> 2);
+  I32.set(c.ekey, put(10, 4 * ne) >> 2);
+  I16.set(c.sorted, put(11, 2 * ns) >> 1);
+  I32[hd + 12] = ns;
+  I32[hd + 13] = c.mw; I32[hd + 14] = c.mh;
+  U8.set(c.mask, put(15, nm));
+  I32[hd + 16] = c.bw; I32[hd + 17] = c.bh;
+  U16.set(c.bstart, put(18, 2 * nbk) >> 1);
+  U8.set(c.bidx, put(19, n));
+  I32[hd + 21] = c.fcols; I32[hd + 22] = c.frows;
+  U8.set(c.fdir, put(23, nf));
+  I32[hd + 24] = c.fcount;
+  F64[(h >> 3) + 13] = c.ox; F64[(h >> 3) + 14] = c.oy; F64[(h >> 3) + 15] = c.fcell;
+  c.home = h; c.homeGen = arenaGen;
+  return true;
+}
+
+/** the counting pass of buildHash (one per thread, reused) */
+const hashCounts = new Uint16Array(NKEYS + 1);
+
+/**
+ * Builds the probe-side edge hash of a compact template in the arena; false when the arena is
+ * full. Each edge is stored under its own bin and both neighbours in every dimension, so a
+ * candidate's edge finds the similar ones by looking up its own bin only.
+ */
+function placeHash(c: CompactTemplate): boolean {
+  const counts = hashCounts.fill(0);
+  const ne = c.n * K, nb = c.nb, ed = c.ed, ea = c.ea, eb = c.eb;
+  let top = 0, base = 0;
+  // pass 0 counts the entries of each key, pass 1 stores them (the bucket starts advance in place:
+  // they are in the arena by then)
   for (let pass = 0; pass < 2; pass++) {
-    const entries = pass ? new Uint16Array(counts[NKEYS]!) : EMPTY_U16;
-    const fill = pass ? counts.slice(0, top) : EMPTY_U16;
     for (let e = 0; e < ne; e++) {
-      if (c.nb[e]! < 0 || e % K >= KV) continue;
-      const db = Math.floor(c.ed[e]! / DQ), ab = Math.floor(c.ea[e]! / AQ) % NA, bb = Math.floor(c.eb[e]! / AQ) % NA;
+      if (nb[e]! < 0 || e % K >= KV) continue;
+      const db = Math.floor(ed[e]! / DQ), ab = Math.floor(ea[e]! / AQ) % NA, bb = Math.floor(eb[e]! / AQ) % NA;
       for (let d = db - 1; d <= db + 1; d++) {
         if (d < 0 || d >= ND) continue;
         for (let da = -1; da <= 1; da++) {
           const kda = (d * NA + (ab + da + NA) % NA) * NA;
           for (let dbb = -1; dbb <= 1; dbb++) {
             const key = kda + (bb + dbb + NA) % NA;
-            if (pass) entries[fill[key]!++] = e;
+            if (pass) U16[base + counts[key]!++] = e;
             else { counts[key + 1]!++; if (key >= top) top = key + 1; }
           }
         }
       }
     }
-    if (pass) c.hentries = entries;
-    else {
-      // short edges fill only the low keys: sum up to the highest used one, the rest is the total
-      for (let i = 0; i < top; i++) counts[i + 1]! += counts[i]!;
-      counts.fill(counts[top]!, top + 1);
-    }
+    if (pass) break;
+    // short edges fill only the low keys: sum up to the highest used one, the rest is the total
+    for (let i = 0; i < top; i++) counts[i + 1]! += counts[i]!;
+    counts.fill(counts[top]!, top + 1);
+    const hs = arenaAlloc(2 * (NKEYS + 1));
+    const he = hs < 0 ? -1 : arenaAlloc(2 * counts[NKEYS]!);
+    if (he < 0) return false;
+    U16.set(counts, hs >> 1);
+    c.hashStart = hs; c.hashEntries = he;
+    base = he >> 1;
   }
-  c.hstart = counts;
+  c.hashGen = arenaGen;
+  return true;
+}
+
+/** Makes the probe (with its hash) and the candidate resident in the same arena generation. */
+function resident(p: CompactTemplate, c: CompactTemplate): void {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    if ((p.homeGen === arenaGen || placeData(p)) && (p.hashGen === arenaGen || placeHash(p)) && (c.homeGen === arenaGen || placeData(c))) return;
+    arenaReset();
+  }
+  throw new Error('matcher: two templates do not fit the kernel arena');
 }
 
 export function prepareProbe(t: Template | CompactTemplate): PreparedProbe {
   const c = 'minutiae' in t ? compactTemplate(t) : t;
-  buildHash(c);
-  return c;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    if ((c.homeGen === arenaGen || placeData(c)) && (c.hashGen === arenaGen || placeHash(c))) return c;
+    arenaReset();
+  }
+  throw new Error('matcher: a template does not fit the kernel arena');
 }
-
-/**
- * Per-thread scratch buffers so that comparing allocates nothing. Sums are doubles: single-precision
- * arrays cost a conversion on every read and write of the hot loops (about 5 % of the 1:1 time).
- */
-class Scratch {
-  votes = new Float64Array(128 * 128);
-  touched = new Int32Array(128 * 128);
-  roots = new Int32Array(32);
-  rootScore = new Float64Array(32);
-  p2c = new Int16Array(128).fill(-1);
-  c2p = new Int16Array(128).fill(-1);
-  pairsP = new Int16Array(128);
-  pairsC = new Int16Array(128);
-  /** the pairings grown in one comparison: size, support, offset into gAllP/gAllC */
-  gPairs = new Int32Array(32);
-  gSup = new Float32Array(32);
-  gStart = new Int32Array(32);
-  gAllP = new Int16Array(32 * 128);
-  gAllC = new Int16Array(32 * 128);
-  /** global pairs (probe, candidate) */
-  gP = new Int16Array(128);
-  gC = new Int16Array(128);
-  /** pairs (p*nc+c) already inside a grown pairing of this comparison: stamp === gen */
-  grown = new Uint32Array(128 * 128);
-  gen = 0;
-}
-const S = new Scratch();
-
-/** roots grown into pairings per comparison */
-const N_ROOTS = 6;
-/** a pairing with less support than this fraction of the most supported one's is not scored */
-const SUP_FRAC = 0.8;
 
 export interface MatchDetail {
   score: number;
@@ -352,319 +356,13 @@ export interface MatchDetail {
 
 /** Similarity of a probe and a candidate (one direction). Higher is more similar; ~0 for unrelated prints. */
 export function compareCompact(p: PreparedProbe, c: CompactTemplate, detail?: MatchDetail): number {
-  const np = p.n, nc = c.n;
-  if (np < 3 || nc < 3) return 0;
-  if (!p.hstart.length) buildHash(p);
-  const votes = S.votes, touched = S.touched;
-  let nT = 0;
-  // 1. vote for root pairs through similar edges
-  const hs = p.hstart, he = p.hentries;
-  const ped = p.ed, pea = p.ea, peb = p.eb, pnb = p.nb;
-  const ced = c.ed, cea = c.ea, ceb = c.eb, cnb = c.nb, ckey = c.ekey, cs = c.sorted;
-  for (let s = 0, ns = cs.length; s < ns; s++) {
-    const e = cs[s]!;
-    const key = ckey[e]!;
-    let h = hs[key]!;
-    const end = hs[key + 1]!;
-    if (h === end) continue;
-    const d = ced[e]!, ea = cea[e]!, eb = ceb[e]!;
-    const tol = D_TOL_ABS + D_TOL_REL * d, itol = 1 / tol;
-    for (; h < end; h++) {
-      const pe = he[h]!;
-      let dd = ped[pe]! - d;
-      if (dd < 0) dd = -dd;
-      if (dd > tol) continue;
-      let da = pea[pe]! - ea;
-      if (da < 0) da = -da;
-      if (da > Math.PI) da = TWO_PI - da;
-      if (da > A_TOL) continue;
-      let dbb = peb[pe]! - eb;
-      if (dbb < 0) dbb = -dbb;
-      if (dbb > Math.PI) dbb = TWO_PI - dbb;
-      if (dbb > A_TOL) continue;
-      const w = 3.001 - dd * itol - (da + dbb) * INV_A_TOL;
-      const k1 = ((pe / K) | 0) * nc + ((e / K) | 0), k2 = pnb[pe]! * nc + cnb[e]!;
-      if (votes[k1] === 0) touched[nT++] = k1;
-      votes[k1]! += w;
-      if (votes[k2] === 0) touched[nT++] = k2;
-      votes[k2]! += w;
-    }
+  resident(p, c);
+  const s = kernelCompare(p.home, c.home, p.hashStart, p.hashEntries);
+  if (detail) {
+    const [score, pairs, support, globalPairs, inP, inC, fieldCells, fieldAgree] = kernelDetail();
+    Object.assign(detail, { score, pairs, support, globalPairs, inP, inC, fieldCells, fieldAgree });
   }
-  // 2. best roots
-  const roots = S.roots, rs = S.rootScore;
-  let nr = 0;
-  for (let t = 0; t < nT; t++) {
-    const k = touched[t]!;
-    const v = votes[k]!;
-    votes[k] = 0;
-    if (nr === N_ROOTS && v <= rs[nr - 1]!) continue;
-    let i = nr < N_ROOTS ? nr++ : nr - 1;
-    while (i > 0 && rs[i - 1]! < v) { rs[i] = rs[i - 1]!; roots[i] = roots[i - 1]!; i--; }
-    rs[i] = v; roots[i] = k;
-  }
-  // 3. grow a pairing from each root. A root inside a pairing already grown would mostly grow the
-  // same pairing again, so it is skipped.
-  const grown = S.grown;
-  const gen = ++S.gen;
-  if (gen === 0xffffffff) { grown.fill(0); S.gen = 1; }
-  const gPairs = S.gPairs, gSup = S.gSup, gStart = S.gStart, gAllP = S.gAllP, gAllC = S.gAllC;
-  let ng = 0, used = 0, maxSup = 0;
-  for (let r = 0; r < nr; r++) {
-    const k = roots[r]!;
-    if (grown[k] === gen) continue;
-    const pi = (k / nc) | 0, ci = k - pi * nc;
-    const res = grow(p, c, pi, ci);
-    const pairs = res >> 16, support = (res & 0xffff) / 8;
-    const pp = S.pairsP, pc = S.pairsC;
-    for (let i = 0; i < pairs; i++) grown[pp[i]! * nc + pc[i]!] = gen;
-    if (pairs < 3) continue;
-    gPairs[ng] = pairs; gSup[ng] = support; gStart[ng] = used;
-    for (let i = 0; i < pairs; i++) { gAllP[used + i] = pp[i]!; gAllC[used + i] = pc[i]!; }
-    used += pairs;
-    if (support > maxSup) maxSup = support;
-    ng++;
-  }
-  // 4. score the pairings with nearly the best support (growing them all first spares scoring the
-  // weak ones that were found before a strong one); keep the best score
-  let best = 0, bestPairs = 0, bestSupport = 0;
-  let bInP = np, bInC = nc, bGp = 0, bFn = 0, bFa = 0;
-  for (let g = 0; g < ng; g++) {
-    const pairs = gPairs[g]!, support = gSup[g]!;
-    if (support < SUP_FRAC * maxSup) continue;
-    const o = gStart[g]!;
-    // normalise by the minutiae that lie where the other print was seen, not by all of them
-    overlapCounts(p, c, pairs, gAllP, gAllC, o);
-    let s = finalScore(support, OV.gp, OV.gpt, OV.gerr, OV.inP, OV.inC);
-    // the fields can raise a score by at most FUSE_MAX: a pairing that cannot win is not checked
-    if (s * FUSE_MAX <= best) continue;
-    if (s < FIELD_FLOOR) FA.n = 0;
-    else { fieldAgreement(p, c); s = fuse(s, FA.n, FA.agree); }
-    if (s > best) {
-      best = s; bestPairs = pairs; bestSupport = support; bFn = FA.n; bFa = FA.agree;
-      bInP = OV.inP; bInC = OV.inC; bGp = OV.gp;
-    }
-  }
-  if (detail) { detail.score = best; detail.pairs = bestPairs; detail.support = bestSupport; detail.globalPairs = bGp; detail.inP = bInP; detail.inC = bInC; detail.fieldCells = bFn; detail.fieldAgree = bFa; }
-  return best;
-}
-
-/**
- * Agreeing edges x global pairs x type-weighted global pairs over the overlap counts, times the fit
- * (mean pairing error, 0-2). A chance pairing of unrelated prints is small on every factor at
- * once; the overlap counts (floored) keep dense, noisy templates from scoring on numbers alone.
- */
-function finalScore(support: number, gp: number, gpt: number, gerr: number, inP: number, inC: number): number {
-  const ip = Math.max(inP, OV_MIN), ic = Math.max(inC, OV_MIN);
-  return (support * gp * (gp + gpt) * 0.5) / (ip * ic) * (2 - gerr);
-}
-
-/** results of fieldAgreement */
-const FA = { n: 0, agree: 0 };
-/**
- * Orientation-field fusion: an agreement (mean cos 2Δ) of FA_LO or less scales the minutiae score
- * to 0, FA_HI keeps it, and above that it grows (squared: genuine prints agree at ~0.97, the
- * impostors that score on minutiae mostly well below 0.9). Fewer than FA_CELLS overlapping cells
- * weigh the field in proportionally, so a sliver of overlap neither makes nor breaks a match.
- */
-const FA_LO = 0.7, FA_HI = 0.95, FA_CELLS = 10;
-
-/**
- * Below this minutiae score the fields are not compared: even raised by FUSE_MAX it stays far below
- * every threshold (the lowest, FMR 1 %, is 1.76), so the order of such scores decides nothing.
- */
-const FIELD_FLOOR = 0.25;
-const FUSE_MAX = ((1 - FA_LO) / (FA_HI - FA_LO)) ** 2;
-
-function fuse(s: number, n: number, agree: number): number {
-  if (n === 0) return s;
-  const a = Math.max(0, (agree - FA_LO) / (FA_HI - FA_LO));
-  const w = Math.min(1, n / FA_CELLS);
-  const f = 1 - w + w * a;
-  return s * f * f;
-}
-
-/**
- * Agreement of the two orientation fields under the alignment AL: over the probe's cells whose
- * centre falls on a candidate cell with a direction, the mean of cos 2Δ (1: same flow, 0:
- * unrelated, -1: crossing). Into FA; n = 0 when either template has no field.
- */
-function fieldAgreement(p: CompactTemplate, c: CompactTemplate): void {
-  FA.n = 0; FA.agree = 0;
-  if (!p.fcount || !c.fcount) return;
-  const { th, co, si, tx, ty } = AL;
-  const c2t = Math.cos(2 * th), s2t = Math.sin(2 * th);
-  const pcell = p.fcell, pcols = p.fcols, prows = p.frows, pd = p.fdir;
-  const inv = 1 / c.fcell, cols = c.fcols, rows = c.frows, cd = c.fdir;
-  // a probe cell centre (X, Y) lands at (co dx + si dy, -si dx + co dy) / cell in candidate cells,
-  // dx = X - tx, dy = Y - ty; along a probe row that moves by a constant step
-  const ux = co * pcell * inv, vx = -si * pcell * inv;
-  let n = 0, sum = 0;
-  for (let gy = 0; gy < prows; gy++) {
-    const dx = 0.5 * pcell - tx, dy = (gy + 0.5) * pcell - ty;
-    let u = (co * dx + si * dy) * inv, v = (-si * dx + co * dy) * inv;
-    for (let i = gy * pcols, end = i + pcols; i < end; i++, u += ux, v += vx) {
-      const d = pd[i]!;
-      if (d === FIELD_NONE || u < 0 || v < 0 || u >= cols || v >= rows) continue;
-      const e = cd[(v | 0) * cols + (u | 0)]!;
-      if (e === FIELD_NONE) continue;
-      // cos of (probe doubled angle - candidate doubled angle - 2th)
-      const k = (d - e) & 127;
-      sum += FIELD_COS[k]! * c2t + FIELD_SIN[k]! * s2t;
-      n++;
-    }
-  }
-  FA.n = n; FA.agree = n ? sum / n : 0;
-}
-
-/** floor of the overlap counts */
-const OV_MIN = 10;
-/** results of globalPairs */
-const OV = { inP: 0, inC: 0, gp: 0, gerr: 0, gpt: 0 };
-/** tolerance of pairing by position: px at the aligned pairs' centroid, growth per px away, direction */
-const G_TOL = 8, G_TOL_REL = 0.08, G_ATOL = 0.5;
-
-/** Alignment of the candidate onto the probe: p ~ R(-th) c + (tx, ty) in pixel coordinates. */
-const AL = { th: 0, co: 1, si: 0, tx: 0, ty: 0, gx: 0, gy: 0 };
-
-/**
- * Aligns on m pairs (from offset o): rotation from the mean difference of the paired minutiae's
- * directions (a least-squares fit on positions was tried: no better, as the pairs are often close
- * together), translation from their centroids.
- */
-function align(p: CompactTemplate, c: CompactTemplate, m: number, pp: Int16Array, pc: Int16Array, o: number): void {
-  let sx = 0, sy = 0, pxm = 0, pym = 0, cxm = 0, cym = 0;
-  for (let i = o; i < o + m; i++) {
-    const d = p.a[pp[i]!]! - c.a[pc[i]!]!;
-    sx += Math.cos(d); sy += Math.sin(d);
-    pxm += p.x[pp[i]!]!; pym += p.y[pp[i]!]!; cxm += c.x[pc[i]!]!; cym += c.y[pc[i]!]!;
-  }
-  pxm /= m; pym /= m; cxm /= m; cym /= m;
-  const th = Math.atan2(sy, sx);
-  // angles are counter-clockwise on screen (y down), so the pixel rotation is by -th
-  const co = Math.cos(th), si = -Math.sin(th);
-  AL.th = th; AL.co = co; AL.si = si;
-  AL.tx = pxm - (co * cxm - si * cym); AL.ty = pym - (si * cxm + co * cym);
-  AL.gx = pxm; AL.gy = pym;
-}
-
-/**
- * Pairs every candidate minutia with the nearest free probe minutia of similar direction under
- * the alignment AL (tolerance grows away from the aligned pairs' centroid: skin distortion,
- * capped at BUCKET); the pairs go to S.gP/S.gC, the counts to OV. Also counts the minutiae each side has where the other
- * print was seen (weighted by minutia quality).
- */
-function globalPairs(p: CompactTemplate, c: CompactTemplate): void {
-  const { th, co, si, tx, ty, gx, gy } = AL;
-  const used = S.p2c, gP = S.gP, gC = S.gC;
-  let gp = 0, gerr = 0, gpt = 0, inC = 0;
-  const pa = p.a, px = p.x, py = p.y, pbs = p.bstart, pbi = p.bidx, pbw = p.bw, pbh = p.bh;
-  const cx = c.x, cy = c.y;
-  for (let j = 0; j < c.n; j++) {
-    const X = co * cx[j]! - si * cy[j]! + tx, Y = si * cx[j]! + co * cy[j]! + ty;
-    if (seen(p, X, Y)) inC += c.w[j]!;
-    let aj = c.a[j]! + th;
-    if (aj < 0) aj += TWO_PI; else if (aj >= TWO_PI) aj -= TWO_PI;
-    const rg = Math.sqrt((X - gx) * (X - gx) + (Y - gy) * (Y - gy));
-    const tol = Math.min(BUCKET, G_TOL + G_TOL_REL * rg);
-    const bx = Math.floor((X - p.ox) / BUCKET), by = Math.floor((Y - p.oy) / BUCKET);
-    let bi = -1, be = 1e9;
-    for (let yy = by - 1; yy <= by + 1; yy++) {
-      if (yy < 0 || yy >= pbh) continue;
-      for (let xx = bx - 1; xx <= bx + 1; xx++) {
-        if (xx < 0 || xx >= pbw) continue;
-        const cell = yy * pbw + xx;
-        for (let h = pbs[cell]!, end = pbs[cell + 1]!; h < end; h++) {
-          const i = pbi[h]!;
-          if (used[i]! >= 0) continue;
-          const dx = px[i]! - X, dy = py[i]! - Y;
-          const d2 = dx * dx + dy * dy;
-          if (d2 > tol * tol) continue;
-          let da = pa[i]! - aj;
-          if (da < 0) da = -da;
-          if (da > Math.PI) da = TWO_PI - da;
-          if (da > G_ATOL) continue;
-          const e = Math.sqrt(d2) / tol + da / G_ATOL;
-          if (e < be) { be = e; bi = i; }
-        }
-      }
-    }
-    if (bi >= 0) {
-      used[bi] = j; gP[gp] = bi; gC[gp] = j; gp++; gerr += be;
-      const tb = p.t[bi]!, tj = c.t[j]!;
-      if (tb === tj || tb === 0 || tj === 0) gpt++;
-    }
-  }
-  for (let k = 0; k < gp; k++) used[gP[k]!] = -1;
-  OV.gp = gp; OV.gerr = gp ? gerr / gp : 0; OV.gpt = gpt;
-  let inP = 0;
-  for (let i = 0; i < p.n; i++) {
-    const dx = px[i]! - tx, dy = py[i]! - ty;
-    if (seen(c, co * dx + si * dy, -si * dx + co * dy)) inP += p.w[i]!;
-  }
-  OV.inP = inP; OV.inC = inC;
-}
-
-/** Global pairing and overlap counts for a local pairing of m pairs at offset o of pp/pc (into OV). */
-function overlapCounts(p: CompactTemplate, c: CompactTemplate, m: number, pp: Int16Array, pc: Int16Array, o: number): void {
-  align(p, c, m, pp, pc, o);
-  globalPairs(p, c);
-}
-
-/**
- * Grows a pairing from root (pi, ci) by walking both neighbour graphs together; returns
- * pairs<<16 | 8 x weighted supporting edges. The pairing is left in S.pairsP/S.pairsC.
- */
-function grow(p: CompactTemplate, c: CompactTemplate, pi0: number, ci0: number): number {
-  const p2c = S.p2c, c2p = S.c2p, pp = S.pairsP, pc = S.pairsC;
-  const pnb = p.nb, ped = p.ed, pea = p.ea, peb = p.eb, pa = p.a, pt = p.t;
-  const cnb = c.nb, ced = c.ed, cea = c.ea, ceb = c.eb, ca = c.a, ct = c.t;
-  const rot = adiff(ca[ci0]!, pa[pi0]!);
-  let np = 0;
-  p2c[pi0] = ci0; c2p[ci0] = pi0; pp[np] = pi0; pc[np] = ci0; np++;
-  let head = 0, support = 0;
-  while (head < np) {
-    const pi = pp[head]!, ci = pc[head]!;
-    head++;
-    const tpi = pt[pi]!, tci = ct[ci]!;
-    const rootTypesAgree = tpi === tci || tpi === 0 || tci === 0;
-    const cbase = ci * K;
-    for (let ep = pi * K, epEnd = ep + K; ep < epEnd; ep++) {
-      const pj = pnb[ep]!;
-      if (pj < 0) break;
-      const d = ped[ep]!, ea = pea[ep]!, eb = peb[ep]!;
-      const tol = D_TOL_ABS + D_TOL_REL * d, itol = 1 / tol;
-      let bestC = -1, bestE = 1e9;
-      // the candidate's neighbours are sorted by distance
-      for (let ec = cbase, ecEnd = cbase + K; ec < ecEnd; ec++) {
-        const cj = cnb[ec]!;
-        if (cj < 0) break;
-        let dd = ced[ec]! - d;
-        if (dd > tol) break;
-        if (dd < 0) { dd = -dd; if (dd > tol) continue; }
-        let da = cea[ec]! - ea;
-        if (da < 0) da = -da;
-        if (da > Math.PI) da = TWO_PI - da;
-        if (da > A_TOL) continue;
-        let db = ceb[ec]! - eb;
-        if (db < 0) db = -db;
-        if (db > Math.PI) db = TWO_PI - db;
-        if (db > A_TOL) continue;
-        const err = dd * itol + (da + db) * INV_A_TOL;
-        if (err < bestE) { bestE = err; bestC = cj; }
-      }
-      if (bestC < 0) continue;
-      const cur = p2c[pj]!;
-      const tpj = pt[pj]!, tcj = ct[bestC]!;
-      const w = rootTypesAgree && (tpj === tcj || tpj === 0 || tcj === 0) ? 1 : TYPE_W;
-      if (cur === bestC) { support += w; continue; }
-      if (cur >= 0 || c2p[bestC]! >= 0) continue;
-      if (Math.abs(adiff(adiff(ca[bestC]!, pa[pj]!), rot)) > ROT_TOL) continue;
-      p2c[pj] = bestC; c2p[bestC] = pj; pp[np] = pj; pc[np] = bestC; np++;
-      support += w;
-    }
-  }
-  for (let i = 0; i < np; i++) { p2c[pp[i]!] = -1; c2p[pc[i]!] = -1; }
-  return (np << 16) | Math.min(Math.round(support * 8), 0xffff);
+  return s;
 }
 
 /**

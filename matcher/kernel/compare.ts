@@ -1,0 +1,444 @@
+// AssemblyScript, compiled to compare.wasm by `npm run build:matcher` (matcher/README.md, "The
+// comparison kernel"). Not part of the TypeScript project: tsconfig.json excludes this folder.
+//
+// One direction of the 1:1 comparison (what match.ts documents: vote for root pairs through
+// similar edges, grow the best roots into pairings, score the well supported ones under their
+// alignment, fuse the orientation fields). The same arithmetic as the TypeScript it replaced, in
+// the same order and precision, so the scores are the same bit for bit: cos, sin and atan2 come
+// from the host's Math, the rest is IEEE arithmetic that wasm and JavaScript share.
+//
+// Templates live in the module's memory in the layout that match-memory.ts writes: a header of
+// offsets and sizes (the H_* fields below), then the arrays. The kernel only reads them.
+
+@external("env", "cos") declare function hostCos(x: f64): f64;
+@external("env", "sin") declare function hostSin(x: f64): f64;
+@external("env", "atan2") declare function hostAtan2(y: f64, x: f64): f64;
+
+// --- template header (byte offsets; i32 unless noted)
+const H_N: usize = 0;
+const H_X: usize = 4; // f32[n]
+const H_Y: usize = 8; // f32[n]
+const H_A: usize = 12; // f32[n], direction in [0, 2π)
+const H_T: usize = 16; // u8[n], type
+const H_W: usize = 20; // f32[n], overlap weight
+const H_NB: usize = 24; // i16[n*K], neighbour or -1
+const H_ED: usize = 28; // f32[n*K], edge length
+const H_EA: usize = 32; // f32[n*K], edge angle seen from the minutia
+const H_EB: usize = 36; // f32[n*K], relative direction
+const H_KEY: usize = 40; // i32[n*K], hash key or -1
+const H_SORTED: usize = 44; // i16[ns], edges with a key in key order
+const H_NS: usize = 48;
+const H_MW: usize = 52;
+const H_MH: usize = 56;
+const H_MASK: usize = 60; // u8[mw*mh]
+const H_BW: usize = 64;
+const H_BH: usize = 68;
+const H_BSTART: usize = 72; // u16[bw*bh+1]
+const H_BIDX: usize = 76; // u8[n]
+// 80: unused
+const H_FCOLS: usize = 84;
+const H_FROWS: usize = 88;
+const H_FDIR: usize = 92; // u8[fcols*frows]
+const H_FCOUNT: usize = 96;
+const H_OX: usize = 104; // f64
+const H_OY: usize = 112; // f64
+const H_FCELL: usize = 120; // f64: px, not always whole (a record read at another resolution)
+
+// --- parameters (match.ts explains each; keep the two in step)
+const K: i32 = 10;
+const TWO_PI: f64 = 2 * Math.PI;
+const PI: f64 = Math.PI;
+const D_TOL_ABS: f64 = 4;
+const D_TOL_REL: f64 = 0.05;
+const A_TOL: f64 = 0.3;
+const INV_A_TOL: f64 = 1 / A_TOL;
+const ROT_TOL: f64 = 0.4;
+const TYPE_W: f64 = 0.8;
+const N_ROOTS: i32 = 6;
+const SUP_FRAC: f64 = 0.8;
+const OV_MARGIN: f64 = 12;
+const MASK_CELL: f64 = 6;
+const BUCKET: f64 = 24;
+const OV_MIN: f64 = 10;
+const G_TOL: f64 = 8;
+const G_TOL_REL: f64 = 0.08;
+const G_ATOL: f64 = 0.5;
+const FA_LO: f64 = 0.7;
+const FA_HI: f64 = 0.95;
+const FA_CELLS: f64 = 10;
+const FIELD_FLOOR: f64 = 0.25;
+const FIELD_NONE: i32 = 255;
+
+// --- scratch, laid out by setup()
+let sVotes: usize = 0; // f64[128*128]
+let sTouched: usize = 0; // i32[128*128]
+let sRoots: usize = 0; // i32[32]
+let sRootScore: usize = 0; // f64[32]
+let sP2c: usize = 0; // i16[128], -1 between calls
+let sC2p: usize = 0; // i16[128]
+let sPairsP: usize = 0; // i16[128]
+let sPairsC: usize = 0; // i16[128]
+let sGPairs: usize = 0; // i32[32]
+let sGSup: usize = 0; // f32[32]
+let sGStart: usize = 0; // i32[32]
+let sGAllP: usize = 0; // i16[32*128]
+let sGAllC: usize = 0; // i16[32*128]
+let sGrown: usize = 0; // u32[128*128]
+let sFieldCos: usize = 0; // f64[128], written by the host
+let sFieldSin: usize = 0; // f64[128]
+let sOut: usize = 0; // f64[8], the detail of the last comparison
+let gen: u32 = 0;
+let fuseMax: f64 = 0;
+
+/** Lays out the scratch from `base` (zeroed memory) and returns its size in bytes. */
+export function setup(base: usize): usize {
+  let o = base;
+  sVotes = o; o += 128 * 128 * 8;
+  sTouched = o; o += 128 * 128 * 4;
+  sRoots = o; o += 32 * 4;
+  sRootScore = o; o += 32 * 8;
+  sP2c = o; o += 128 * 2;
+  sC2p = o; o += 128 * 2;
+  sPairsP = o; o += 128 * 2;
+  sPairsC = o; o += 128 * 2;
+  sGPairs = o; o += 32 * 4;
+  sGSup = o; o += 32 * 4;
+  sGStart = o; o += 32 * 4;
+  sGAllP = o; o += 32 * 128 * 2;
+  sGAllC = o; o += 32 * 128 * 2;
+  sGrown = o; o += 128 * 128 * 4;
+  sFieldCos = o; o += 128 * 8;
+  sFieldSin = o; o += 128 * 8;
+  sOut = o; o += 8 * 8;
+  for (let i: usize = 0; i < 128; i++) { store<i16>(sP2c + (i << 1), -1); store<i16>(sC2p + (i << 1), -1); }
+  const r = (1 - FA_LO) / (FA_HI - FA_LO);
+  fuseMax = r * r;
+  return o - base;
+}
+
+/** the constants the host's preparation must share: 0 K, 1 MASK_CELL, 2 BUCKET */
+export function constant(i: i32): f64 {
+  return i == 0 ? <f64>K : i == 1 ? MASK_CELL : i == 2 ? BUCKET : NaN;
+}
+
+/** where the host writes the field cos/sin tables and reads the detail of a comparison */
+export function fieldCosPtr(): usize { return sFieldCos; }
+export function fieldSinPtr(): usize { return sFieldSin; }
+export function outPtr(): usize { return sOut; }
+
+@inline function hi(t: usize, f: usize): i32 { return load<i32>(t + f); }
+@inline function hp(t: usize, f: usize): usize { return <usize>load<i32>(t + f); }
+@inline function f32at(base: usize, i: i32): f64 { return <f64>load<f32>(base + (<usize>i << 2)); }
+@inline function i16at(base: usize, i: i32): i32 { return <i32>load<i16>(base + (<usize>i << 1)); }
+@inline function u16at(base: usize, i: i32): i32 { return <i32>load<u16>(base + (<usize>i << 1)); }
+@inline function u8at(base: usize, i: i32): i32 { return <i32>load<u8>(base + <usize>i); }
+@inline function i32at(base: usize, i: i32): i32 { return load<i32>(base + (<usize>i << 2)); }
+@inline function seti16(base: usize, i: i32, v: i32): void { store<i16>(base + (<usize>i << 1), <i16>v); }
+@inline function seti32(base: usize, i: i32, v: i32): void { store<i32>(base + (<usize>i << 2), v); }
+
+/** Signed smallest difference of two angles, in (-π, π]. */
+@inline function adiff(a: f64, b: f64): f64 {
+  let d = a - b;
+  if (d > PI) d -= TWO_PI; else if (d <= -PI) d += TWO_PI;
+  if (d > PI) d -= TWO_PI; else if (d <= -PI) d += TWO_PI;
+  return d;
+}
+
+/** JavaScript's Math.round for the non-negative values it is used on */
+@inline function roundHalfUp(x: f64): f64 { return Math.floor(x + 0.5); }
+
+function seen(t: usize, X: f64, Y: f64): bool {
+  const cx = Math.floor((X - load<f64>(t + H_OX)) / MASK_CELL), cy = Math.floor((Y - load<f64>(t + H_OY)) / MASK_CELL);
+  const mw = hi(t, H_MW);
+  if (!(cx >= 0 && cy >= 0 && cx < <f64>mw && cy < <f64>hi(t, H_MH))) return false;
+  return u8at(hp(t, H_MASK), <i32>cy * mw + <i32>cx) == 1;
+}
+
+/**
+ * One direction: probe p (with its edge hash hs/he) against candidate c. Returns the score and
+ * leaves the detail (score, pairs, support, global pairs, inP, inC, field cells, field agreement)
+ * at outPtr().
+ */
+export function compare(p: usize, c: usize, hs: usize, he: usize): f64 {
+  const np = hi(p, H_N), nc = hi(c, H_N);
+  for (let i = 0; i < 8; i++) store<f64>(sOut + (<usize>i << 3), 0);
+  if (np < 3 || nc < 3) return 0;
+  const votes = sVotes, touched = sTouched;
+  let nT: i32 = 0;
+  // 1. vote for root pairs through similar edges
+  const ped = hp(p, H_ED), pea = hp(p, H_EA), peb = hp(p, H_EB), pnb = hp(p, H_NB);
+  const ced = hp(c, H_ED), cea = hp(c, H_EA), ceb = hp(c, H_EB), cnb = hp(c, H_NB), ckey = hp(c, H_KEY), cs = hp(c, H_SORTED);
+  for (let s = 0, ns = hi(c, H_NS); s < ns; s++) {
+    const e = i16at(cs, s);
+    const key = i32at(ckey, e);
+    let h = u16at(hs, key);
+    const end = u16at(hs, key + 1);
+    if (h == end) continue;
+    const d = f32at(ced, e), ea = f32at(cea, e), eb = f32at(ceb, e);
+    const tol = D_TOL_ABS + D_TOL_REL * d, itol = 1 / tol;
+    for (; h < end; h++) {
+      const pe = u16at(he, h);
+      const dd = Math.abs(f32at(ped, pe) - d);
+      if (dd > tol) continue;
+      let da = Math.abs(f32at(pea, pe) - ea);
+      if (da > PI) da = TWO_PI - da;
+      if (da > A_TOL) continue;
+      let dbb = Math.abs(f32at(peb, pe) - eb);
+      if (dbb > PI) dbb = TWO_PI - dbb;
+      if (dbb > A_TOL) continue;
+      const w = 3.001 - dd * itol - (da + dbb) * INV_A_TOL;
+      const k1 = (pe / K) * nc + e / K, k2 = i16at(pnb, pe) * nc + i16at(cnb, e);
+      const a1 = votes + (<usize>k1 << 3), a2 = votes + (<usize>k2 << 3);
+      let v = load<f64>(a1);
+      if (v == 0) { seti32(touched, nT, k1); nT++; }
+      store<f64>(a1, v + w);
+      v = load<f64>(a2);
+      if (v == 0) { seti32(touched, nT, k2); nT++; }
+      store<f64>(a2, v + w);
+    }
+  }
+  // 2. best roots
+  const roots = sRoots, rs = sRootScore;
+  let nr: i32 = 0;
+  for (let t = 0; t < nT; t++) {
+    const k = i32at(touched, t);
+    const a = votes + (<usize>k << 3);
+    const v = load<f64>(a);
+    store<f64>(a, 0);
+    if (nr == N_ROOTS && v <= load<f64>(rs + (<usize>(nr - 1) << 3))) continue;
+    let i = nr < N_ROOTS ? nr++ : nr - 1;
+    while (i > 0 && load<f64>(rs + (<usize>(i - 1) << 3)) < v) {
+      store<f64>(rs + (<usize>i << 3), load<f64>(rs + (<usize>(i - 1) << 3)));
+      seti32(roots, i, i32at(roots, i - 1));
+      i--;
+    }
+    store<f64>(rs + (<usize>i << 3), v);
+    seti32(roots, i, k);
+  }
+  // 3. grow a pairing from each root not already inside one
+  const grown = sGrown;
+  gen++;
+  if (gen == 0xffffffff) { memory.fill(grown, 0, 128 * 128 * 4); gen = 1; }
+  let ng: i32 = 0, used: i32 = 0;
+  let maxSup: f64 = 0;
+  for (let r = 0; r < nr; r++) {
+    const k = i32at(roots, r);
+    if (load<u32>(grown + (<usize>k << 2)) == gen) continue;
+    const pi = k / nc, ci = k - pi * nc;
+    const res = grow(p, c, pi, ci);
+    const pairs = res >> 16;
+    const support = <f64>(res & 0xffff) / 8;
+    for (let i = 0; i < pairs; i++) store<u32>(grown + (<usize>(i16at(sPairsP, i) * nc + i16at(sPairsC, i)) << 2), gen);
+    if (pairs < 3) continue;
+    seti32(sGPairs, ng, pairs);
+    store<f32>(sGSup + (<usize>ng << 2), <f32>support);
+    seti32(sGStart, ng, used);
+    for (let i = 0; i < pairs; i++) { seti16(sGAllP, used + i, i16at(sPairsP, i)); seti16(sGAllC, used + i, i16at(sPairsC, i)); }
+    used += pairs;
+    if (support > maxSup) maxSup = support;
+    ng++;
+  }
+  // 4. score the pairings with nearly the best support; keep the best score
+  let best: f64 = 0, bestPairs: f64 = 0, bestSupport: f64 = 0;
+  let bInP: f64 = <f64>np, bInC: f64 = <f64>nc, bGp: f64 = 0, bFn: f64 = 0, bFa: f64 = 0;
+  for (let g = 0; g < ng; g++) {
+    const pairs = i32at(sGPairs, g);
+    const support = <f64>load<f32>(sGSup + (<usize>g << 2));
+    if (support < SUP_FRAC * maxSup) continue;
+    align(p, c, pairs, i32at(sGStart, g));
+    globalPairs(p, c);
+    let s = finalScore(support, ovGp, ovGpt, ovGerr, ovInP, ovInC);
+    // the fields can raise a score by at most fuseMax: a pairing that cannot win is not checked
+    if (s * fuseMax <= best) continue;
+    if (s < FIELD_FLOOR) faN = 0;
+    else { fieldAgreement(p, c); s = fuse(s, faN, faAgree); }
+    if (s > best) {
+      best = s; bestPairs = <f64>pairs; bestSupport = support; bFn = <f64>faN; bFa = faAgree;
+      bInP = ovInP; bInC = ovInC; bGp = <f64>ovGp;
+    }
+  }
+  store<f64>(sOut, best); store<f64>(sOut + 8, bestPairs); store<f64>(sOut + 16, bestSupport); store<f64>(sOut + 24, bGp);
+  store<f64>(sOut + 32, bInP); store<f64>(sOut + 40, bInC); store<f64>(sOut + 48, bFn); store<f64>(sOut + 56, bFa);
+  return best;
+}
+
+function finalScore(support: f64, gp: i32, gpt: i32, gerr: f64, inP: f64, inC: f64): f64 {
+  const ip = Math.max(inP, OV_MIN), ic = Math.max(inC, OV_MIN);
+  return (support * <f64>gp * <f64>(gp + gpt) * 0.5) / (ip * ic) * (2 - gerr);
+}
+
+let faN: i32 = 0;
+let faAgree: f64 = 0;
+
+function fuse(s: f64, n: i32, agree: f64): f64 {
+  if (n == 0) return s;
+  const a = Math.max(0, (agree - FA_LO) / (FA_HI - FA_LO));
+  const w = Math.min(1, <f64>n / FA_CELLS);
+  const f = 1 - w + w * a;
+  return s * f * f;
+}
+
+function fieldAgreement(p: usize, c: usize): void {
+  faN = 0; faAgree = 0;
+  if (!hi(p, H_FCOUNT) || !hi(c, H_FCOUNT)) return;
+  const th = alTh, co = alCo, si = alSi, tx = alTx, ty = alTy;
+  const c2t = hostCos(2 * th), s2t = hostSin(2 * th);
+  const pcell = load<f64>(p + H_FCELL), pcols = hi(p, H_FCOLS), prows = hi(p, H_FROWS), pd = hp(p, H_FDIR);
+  const inv = 1 / load<f64>(c + H_FCELL), cols = hi(c, H_FCOLS), rows = hi(c, H_FROWS), cd = hp(c, H_FDIR);
+  const fcols = <f64>cols, frows = <f64>rows;
+  const ux = co * pcell * inv, vx = -si * pcell * inv;
+  let n: i32 = 0;
+  let sum: f64 = 0;
+  for (let gy = 0; gy < prows; gy++) {
+    const dx = 0.5 * pcell - tx, dy = (<f64>gy + 0.5) * pcell - ty;
+    let u = (co * dx + si * dy) * inv, v = (-si * dx + co * dy) * inv;
+    for (let i = gy * pcols, end = i + pcols; i < end; i++, u += ux, v += vx) {
+      const d = u8at(pd, i);
+      if (d == FIELD_NONE || u < 0 || v < 0 || u >= fcols || v >= frows) continue;
+      const e = u8at(cd, <i32>v * cols + <i32>u);
+      if (e == FIELD_NONE) continue;
+      const k = (d - e) & 127;
+      sum += load<f64>(sFieldCos + (<usize>k << 3)) * c2t + load<f64>(sFieldSin + (<usize>k << 3)) * s2t;
+      n++;
+    }
+  }
+  faN = n; faAgree = n ? sum / <f64>n : 0;
+}
+
+// results of globalPairs
+let ovInP: f64 = 0, ovInC: f64 = 0, ovGerr: f64 = 0;
+let ovGp: i32 = 0, ovGpt: i32 = 0;
+// alignment of the candidate onto the probe: p ~ R(-th) c + (tx, ty)
+let alTh: f64 = 0, alCo: f64 = 1, alSi: f64 = 0, alTx: f64 = 0, alTy: f64 = 0, alGx: f64 = 0, alGy: f64 = 0;
+
+function align(p: usize, c: usize, m: i32, o: i32): void {
+  const pa = hp(p, H_A), ca = hp(c, H_A), px = hp(p, H_X), py = hp(p, H_Y), cx = hp(c, H_X), cy = hp(c, H_Y);
+  let sx: f64 = 0, sy: f64 = 0, pxm: f64 = 0, pym: f64 = 0, cxm: f64 = 0, cym: f64 = 0;
+  for (let i = o; i < o + m; i++) {
+    const pi = i16at(sGAllP, i), ci = i16at(sGAllC, i);
+    const d = f32at(pa, pi) - f32at(ca, ci);
+    sx += hostCos(d); sy += hostSin(d);
+    pxm += f32at(px, pi); pym += f32at(py, pi); cxm += f32at(cx, ci); cym += f32at(cy, ci);
+  }
+  const fm = <f64>m;
+  pxm /= fm; pym /= fm; cxm /= fm; cym /= fm;
+  const th = hostAtan2(sy, sx);
+  const co = hostCos(th), si = -hostSin(th);
+  alTh = th; alCo = co; alSi = si;
+  alTx = pxm - (co * cxm - si * cym); alTy = pym - (si * cxm + co * cym);
+  alGx = pxm; alGy = pym;
+}
+
+function globalPairs(p: usize, c: usize): void {
+  const th = alTh, co = alCo, si = alSi, tx = alTx, ty = alTy, gx = alGx, gy = alGy;
+  const usedP = sP2c, gP = sPairsP, gC = sPairsC; // free between grow() calls
+  let gp: i32 = 0, gpt: i32 = 0;
+  let gerr: f64 = 0, inC: f64 = 0;
+  const pa = hp(p, H_A), px = hp(p, H_X), py = hp(p, H_Y), pt = hp(p, H_T);
+  const pbs = hp(p, H_BSTART), pbi = hp(p, H_BIDX), pbw = hi(p, H_BW), pbh = hi(p, H_BH);
+  const pox = load<f64>(p + H_OX), poy = load<f64>(p + H_OY);
+  const cx = hp(c, H_X), cy = hp(c, H_Y), ca = hp(c, H_A), ct = hp(c, H_T), cw = hp(c, H_W);
+  const ncand = hi(c, H_N);
+  for (let j = 0; j < ncand; j++) {
+    const xj = f32at(cx, j), yj = f32at(cy, j);
+    const X = co * xj - si * yj + tx, Y = si * xj + co * yj + ty;
+    if (seen(p, X, Y)) inC += f32at(cw, j);
+    let aj = f32at(ca, j) + th;
+    if (aj < 0) aj += TWO_PI; else if (aj >= TWO_PI) aj -= TWO_PI;
+    const rg = Math.sqrt((X - gx) * (X - gx) + (Y - gy) * (Y - gy));
+    const tol = Math.min(BUCKET, G_TOL + G_TOL_REL * rg);
+    const bx = <i32>Math.floor((X - pox) / BUCKET), by = <i32>Math.floor((Y - poy) / BUCKET);
+    let bi: i32 = -1;
+    let be: f64 = 1e9;
+    for (let yy = by - 1; yy <= by + 1; yy++) {
+      if (yy < 0 || yy >= pbh) continue;
+      for (let xx = bx - 1; xx <= bx + 1; xx++) {
+        if (xx < 0 || xx >= pbw) continue;
+        const cell = yy * pbw + xx;
+        for (let h = u16at(pbs, cell), end = u16at(pbs, cell + 1); h < end; h++) {
+          const i = u8at(pbi, h);
+          if (i16at(usedP, i) >= 0) continue;
+          const dx = f32at(px, i) - X, dy = f32at(py, i) - Y;
+          const d2 = dx * dx + dy * dy;
+          if (d2 > tol * tol) continue;
+          let da = Math.abs(f32at(pa, i) - aj);
+          if (da > PI) da = TWO_PI - da;
+          if (da > G_ATOL) continue;
+          const e = Math.sqrt(d2) / tol + da / G_ATOL;
+          if (e < be) { be = e; bi = i; }
+        }
+      }
+    }
+    if (bi >= 0) {
+      seti16(usedP, bi, j); seti16(gP, gp, bi); seti16(gC, gp, j); gp++; gerr += be;
+      const tb = u8at(pt, bi), tj = u8at(ct, j);
+      if (tb == tj || tb == 0 || tj == 0) gpt++;
+    }
+  }
+  for (let k = 0; k < gp; k++) seti16(usedP, i16at(gP, k), -1);
+  ovGp = gp; ovGerr = gp ? gerr / <f64>gp : 0; ovGpt = gpt;
+  let inP: f64 = 0;
+  const pw = hp(p, H_W), nprobe = hi(p, H_N);
+  for (let i = 0; i < nprobe; i++) {
+    const dx = f32at(px, i) - tx, dy = f32at(py, i) - ty;
+    if (seen(c, co * dx + si * dy, -si * dx + co * dy)) inP += f32at(pw, i);
+  }
+  ovInP = inP; ovInC = inC;
+}
+
+/**
+ * Grows a pairing from root (pi0, ci0) by walking both neighbour graphs together; returns
+ * pairs<<16 | 8 x weighted supporting edges, the pairing left in sPairsP/sPairsC.
+ */
+function grow(p: usize, c: usize, pi0: i32, ci0: i32): i32 {
+  const p2c = sP2c, c2p = sC2p, pp = sPairsP, pc = sPairsC;
+  const pnb = hp(p, H_NB), ped = hp(p, H_ED), pea = hp(p, H_EA), peb = hp(p, H_EB), pa = hp(p, H_A), pt = hp(p, H_T);
+  const cnb = hp(c, H_NB), ced = hp(c, H_ED), cea = hp(c, H_EA), ceb = hp(c, H_EB), ca = hp(c, H_A), ct = hp(c, H_T);
+  const rot = adiff(f32at(ca, ci0), f32at(pa, pi0));
+  let np: i32 = 0;
+  seti16(p2c, pi0, ci0); seti16(c2p, ci0, pi0); seti16(pp, np, pi0); seti16(pc, np, ci0); np++;
+  let head: i32 = 0;
+  let support: f64 = 0;
+  while (head < np) {
+    const pi = i16at(pp, head), ci = i16at(pc, head);
+    head++;
+    const tpi = u8at(pt, pi), tci = u8at(ct, ci);
+    const rootTypesAgree = tpi == tci || tpi == 0 || tci == 0;
+    const cbase = ci * K;
+    for (let ep = pi * K, epEnd = ep + K; ep < epEnd; ep++) {
+      const pj = i16at(pnb, ep);
+      if (pj < 0) break;
+      const d = f32at(ped, ep), ea = f32at(pea, ep), eb = f32at(peb, ep);
+      const tol = D_TOL_ABS + D_TOL_REL * d, itol = 1 / tol;
+      let bestC: i32 = -1;
+      let bestE: f64 = 1e9;
+      // the candidate's neighbours are sorted by distance
+      for (let ec = cbase, ecEnd = cbase + K; ec < ecEnd; ec++) {
+        const cj = i16at(cnb, ec);
+        if (cj < 0) break;
+        let dd = f32at(ced, ec) - d;
+        if (dd > tol) break;
+        if (dd < 0) { dd = -dd; if (dd > tol) continue; }
+        let da = Math.abs(f32at(cea, ec) - ea);
+        if (da > PI) da = TWO_PI - da;
+        if (da > A_TOL) continue;
+        let db = Math.abs(f32at(ceb, ec) - eb);
+        if (db > PI) db = TWO_PI - db;
+        if (db > A_TOL) continue;
+        const err = dd * itol + (da + db) * INV_A_TOL;
+        if (err < bestE) { bestE = err; bestC = cj; }
+      }
+      if (bestC < 0) continue;
+      const cur = i16at(p2c, pj);
+      const tpj = u8at(pt, pj), tcj = u8at(ct, bestC);
+      const w: f64 = rootTypesAgree && (tpj == tcj || tpj == 0 || tcj == 0) ? 1 : TYPE_W;
+      if (cur == bestC) { support += w; continue; }
+      if (cur >= 0 || i16at(c2p, bestC) >= 0) continue;
+      if (Math.abs(adiff(adiff(f32at(ca, bestC), f32at(pa, pj)), rot)) > ROT_TOL) continue;
+      seti16(p2c, pj, bestC); seti16(c2p, bestC, pj); seti16(pp, np, pj); seti16(pc, np, bestC); np++;
+      support += w;
+    }
+  }
+  for (let i = 0; i < np; i++) { seti16(p2c, i16at(pp, i), -1); seti16(c2p, i16at(pc, i), -1); }
+  return (np << 16) | <i32>Math.min(roundHalfUp(support * 8), 0xffff);
+}

@@ -1,0 +1,51 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
+import { compactTemplate, compareCompact, comparePrepared, decodeImage, extractTemplate, prepareProbe } from '../../matcher/index.ts';
+import type { CompactTemplate } from '../../matcher/index.ts';
+import { arenaAlloc, arenaFree, arenaReset } from '../../matcher/kernel-host.ts';
+import { compileKernel } from '../../scripts/build-matcher-kernel.ts';
+import { fvc } from './datasets.ts';
+
+test('the committed kernel binary is what its source compiles to', async () => {
+  const built = await compileKernel();
+  const committed = readFileSync(new URL('../../matcher/kernel/compare.wasm', import.meta.url));
+  assert.ok(built.length === committed.length && built.every((v, i) => v === committed[i]), 'matcher/kernel/compare.wasm is stale: run npm run build:matcher');
+});
+
+// two fingers of DB1, two impressions each: genuine and impostor pairs
+const names = ['101_1', '101_2', '102_1', '102_2'];
+const templates = names.map((n) => extractTemplate(decodeImage(readFileSync(fvc('DB1_B', `${n}.tif`)))).template);
+
+/** Fills the arena so that exactly `free` bytes (rounded to 8) are left. */
+function leave(free: number): void {
+  const fill = arenaFree() - free;
+  if (fill > 0) assert.ok(arenaAlloc(fill) >= 0);
+}
+
+test('scores stay the same when the template arena fills up and is emptied mid-comparison', () => {
+  // the arena is a cache of the templates' arrays in the kernel's memory: whatever is resident
+  // when a comparison starts (nothing, the probe without its hash, ...) must not change the score
+  const fresh = (): CompactTemplate[] => templates.map((t) => compactTemplate(t));
+  const ref = fresh();
+  const expected: number[] = [];
+  for (const a of ref) for (const b of ref) expected.push(comparePrepared(a, b));
+  assert.ok(expected[1]! > expected[2]! * 4, `genuine ${expected[1]} against impostor ${expected[2]}`);
+  for (const free of [0, 64, 2_000, 8_000, 30_000, 60_000, 120_000]) {
+    arenaReset();
+    const cs = fresh();
+    const got: number[] = [];
+    for (const a of cs) for (const b of cs) { leave(free); got.push(comparePrepared(a, b)); }
+    assert.equal(got, expected, `with ${free} bytes left before each comparison`);
+  }
+});
+
+test('a probe prepared before the arena was emptied still compares correctly', () => {
+  const p = prepareProbe(templates[0]!), c = compactTemplate(templates[1]!);
+  const before = compareCompact(p, c);
+  arenaReset();
+  assert.is(compareCompact(p, c), before);
+  assert.ok(before > 1);
+});
+
+test.run();
