@@ -250,7 +250,7 @@ export function compare(p: usize, c: usize, hs: usize, he: usize): f64 {
     let s = finalScore(support, ovGp, ovGpt, ovGerr, ovInP, ovInC);
     // the fields can raise a score by at most fuseMax: a pairing that cannot win is not checked
     if (s * fuseMax <= best) continue;
-    if (s < FIELD_FLOOR) faN = 0;
+    if (s < FIELD_FLOOR) { faN = 0; faAgree = 0; }
     else { fieldAgreement(p, c); s = fuse(s, faN, faAgree); }
     if (s > best) {
       best = s; bestPairs = <f64>pairs; bestSupport = support; bFn = <f64>faN; bFa = faAgree;
