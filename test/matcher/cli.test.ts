@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeIso19794 } from '../../matcher/index.ts';
-import { fvc } from './datasets.ts';
+import { DATASETS, fvc } from './datasets.ts';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(repo, 'matcher/cli.ts'), ...args], { cwd: repo, encoding: 'utf8' });
@@ -31,7 +31,7 @@ test('match prints score and decision; exit code says match or not', () => {
   const diff = cli('match', fvc('DB1_B', '102_1.tif'), fvc('DB1_B', '105_1.tif'));
   assert.is(diff.status, 1);
   assert.match(diff.stdout, /decision: no match/);
-  const bad = cli('match', join(repo, '../shared/datasets/iso19794-2-invalid/101_1_truncate_1_byte.iso'), fvc('DB1_B', '101_1.iso'));
+  const bad = cli('match', join(DATASETS, 'iso19794-2-invalid', '101_1_truncate_1_byte.iso'), fvc('DB1_B', '101_1.iso'));
   assert.is(bad.status, 2);
   assert.match(bad.stderr, /truncated/);
 });
