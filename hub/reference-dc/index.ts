@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { getRequestListener } from '@hono/node-server';
@@ -85,13 +85,19 @@ export async function startReferenceDc(opts: ReferenceDcOptions): Promise<Refere
   for (const t of stored) fingersOf.set(t.identity_id, [...(fingersOf.get(t.identity_id) ?? []), { position: t.position, iso: new Uint8Array(t.iso) }]);
   const loadProblems = await gallery.add(rows.map((r) => ({ identityId: r.identity_id, nikMasked: r.nik_masked, fingers: fingersOf.get(r.identity_id) ?? [] })));
   if (loadProblems.length) log.warn('gallery templates refused', { problems: loadProblems });
-  if (rows.length === 0 && opts.seedGallery !== false) {
-    const seed = typeof opts.seedGallery === 'object' ? opts.seedGallery.residents : DEFAULT_TEST_RESIDENTS;
+  const seed = typeof opts.seedGallery === 'object' ? opts.seedGallery.residents : DEFAULT_TEST_RESIDENTS;
+  const seedFile = (db: string, stem: string): string => join(datasetsDir(), 'fvc2002', db, `${stem}.iso`);
+  const unseeded = rows.length === 0 && opts.seedGallery !== false;
+  const missing = unseeded ? seed.flatMap((p) => [seedFile(...p.rightIndex), seedFile(...p.leftIndex)]).filter((f) => !existsSync(f)) : [];
+  if (missing.length) {
+    // the DC still serves; it seeds on a later start once the records are there
+    log.warn('gallery not seeded: the seed records are missing (set KTP_DATASETS to the datasets folder)', { missing: missing.length, first: missing[0] });
+  } else if (unseeded) {
     const people = seed.map((p) => ({
       identityId: p.identityId, nikMasked: maskedNik(p.nik),
       fingers: [
-        { position: 2, iso: readFileSync(join(datasetsDir(), 'fvc2002', p.rightIndex[0], `${p.rightIndex[1]}.iso`)) },
-        { position: 7, iso: readFileSync(join(datasetsDir(), 'fvc2002', p.leftIndex[0], `${p.leftIndex[1]}.iso`)) },
+        { position: 2, iso: readFileSync(seedFile(...p.rightIndex)) },
+        { position: 7, iso: readFileSync(seedFile(...p.leftIndex)) },
       ],
     }));
     await db.transaction(async (q) => {

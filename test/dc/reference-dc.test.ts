@@ -234,4 +234,26 @@ test('card_ready (opt-in) follows a single result', async () => {
   }
 });
 
+test('without the seed records the DC starts with an empty gallery and serves; it seeds on a later start', async () => {
+  const data = join(dir, 'dc-unseeded');
+  const saved = process.env.KTP_DATASETS;
+  process.env.KTP_DATASETS = join(dir, 'no-datasets-here');
+  let bare: ReferenceDc | undefined;
+  try {
+    bare = await startReferenceDc({ dataDir: data, port: 0, bootstrapToken: BOOT, adminToken: ADMIN });
+    assert.is((await bare.stats()).effects.galleryIdentities, 0);
+    const client = await TestHubClient.create(bare.url, bare.caCertPem, 'hub-uji-unseeded');
+    try { assert.equal((await client.call('GET', '/v1/health')).body, { status: 'ok' }); } finally { client.close(); }
+  } finally {
+    await bare?.close();
+    if (saved === undefined) delete process.env.KTP_DATASETS; else process.env.KTP_DATASETS = saved;
+  }
+  const seeded = await startReferenceDc({ dataDir: data, port: 0, bootstrapToken: BOOT, adminToken: ADMIN });
+  try {
+    assert.is((await seeded.stats()).effects.galleryIdentities, DEFAULT_TEST_RESIDENTS.length);
+  } finally {
+    await seeded.close();
+  }
+});
+
 test.run();
