@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { threadId } from 'node:worker_threads';
 
 /**
  * Host side of the comparison kernel (kernel/compare.wasm, built from kernel/compare.ts): loads it
@@ -57,8 +58,12 @@ const ARENA_START = 8 * PAGE, ARENA_END = ARENA_START + ARENA_BYTES;
 const OUT = kernel.outPtr() >> 3;
 
 let top = ARENA_START;
-/** the arena's generation: a residency recorded under an older one is gone */
-export let arenaGen = 1;
+/**
+ * the arena's generation: a residency recorded under an older one is gone. Each thread counts from
+ * its own base, so a compact template cloned into another thread (its residency fields travel with
+ * it) never looks resident there and is copied in afresh.
+ */
+export let arenaGen = threadId * 2 ** 24 + 1;
 
 /** Bytes from the arena (8-aligned), or -1 when it is full (the caller empties it and retries). */
 export function arenaAlloc(bytes: number): number {

@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { compactTemplate, compareCompact, comparePrepared, decodeImage, extractTemplate, prepareProbe } from '../../matcher/index.ts';
 import type { CompactTemplate } from '../../matcher/index.ts';
 import { arenaAlloc, arenaFree, arenaReset } from '../../matcher/kernel-host.ts';
@@ -16,6 +17,31 @@ test('the committed kernel binary is what its source compiles to', async () => {
 // two fingers of DB1, two impressions each: genuine and impostor pairs
 const names = ['101_1', '101_2', '102_1', '102_2'];
 const templates = names.map((n) => extractTemplate(decodeImage(readFileSync(fvc('DB1_B', `${n}.tif`)))).template);
+
+test('a compact template prepared here and cloned into a worker thread compares there as it does here', async () => {
+  // its residency fields (offsets into this thread's kernel memory) travel with the clone; the
+  // worker's kernel has its own memory and must copy the template in, not read those offsets.
+  // First of the comparisons in this file, so that both arenas are in their first generation.
+  const a = prepareProbe(templates[0]!), b = compactTemplate(templates[1]!);
+  const here = comparePrepared(a, b);
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const code = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    (async () => {
+      const { register } = await import(workerData.tsxApi);
+      register();
+      const m = await import(workerData.match);
+      parentPort.postMessage(m.comparePrepared(workerData.a, workerData.b));
+    })().catch((e) => parentPort.postMessage(String(e)));`;
+  const match = new URL('../../matcher/match.ts', import.meta.url).href;
+  const worker = new Worker(code, { eval: true, workerData: { tsxApi, match, a, b } });
+  try {
+    const there = await new Promise((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); });
+    assert.is(there, here);
+  } finally {
+    await worker.terminate();
+  }
+});
 
 /** Fills the arena so that exactly `free` bytes (rounded to 8) are left. */
 function leave(free: number): void {
