@@ -58,6 +58,8 @@ interface ReaderEntry {
   atr: Uint8Array;
   /** The watcher thread has reported once; see closeReader. */
   reported: boolean;
+  /** when it last reported (ms) */
+  lastStatusAt: number;
   closeWanted: boolean;
   closed: boolean;
 }
@@ -65,13 +67,21 @@ interface ReaderEntry {
 /**
  * Closes a pcsclite reader safely. Its watcher thread, if closed before it has reported once,
  * exits without closing its libuv handle and the process can never exit; so such a reader is
- * closed on its first status. And close() must never run inside a reader callback (pcsclite holds
- * the reader's mutex there: deadlock), hence always deferred.
+ * closed on its first status. The same happens when close() lands just after the thread has
+ * reported a status and before it waits again (pcsclite checks its stop flag there without
+ * reporting the stop), which under load happened about once in ten test runs; so a reader is
+ * closed only once it has been quiet for READER_QUIET_MS, when its thread is surely waiting in
+ * SCardGetStatusChange. And close() must never run inside a reader callback (pcsclite holds the
+ * reader's mutex there: deadlock), hence always deferred.
  */
+export const READER_QUIET_MS = 100;
+
 function closeReader(e: ReaderEntry): void {
   setImmediate(() => {
     if (e.closed) return;
     if (!e.reported) { e.closeWanted = true; return; }
+    const quietFor = Date.now() - e.lastStatusAt;
+    if (quietFor < READER_QUIET_MS) { setTimeout(() => closeReader(e), READER_QUIET_MS - quietFor); return; }
     e.closed = true;
     try { e.reader.close(); } catch { /* the watcher thread may already be gone with pcscd */ }
   });
@@ -156,10 +166,11 @@ export class PcscTransport implements CardTransport {
   }
 
   private addReader(r: PcscReader, gen: number): void {
-    const entry: ReaderEntry = { reader: r, present: false, atr: new Uint8Array(0), reported: false, closeWanted: false, closed: false };
+    const entry: ReaderEntry = { reader: r, present: false, atr: new Uint8Array(0), reported: false, lastStatusAt: 0, closeWanted: false, closed: false };
     this.entries.set(r.name, entry);
     this.emit({ type: 'reader-added', reader: r.name });
     r.on('status', (s) => {
+      entry.lastStatusAt = Date.now();
       if (!entry.reported) {
         entry.reported = true;
         if (entry.closeWanted) { closeReader(entry); return; }

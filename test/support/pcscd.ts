@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { READER_QUIET_MS } from '../../devices/card/pcsc-transport.ts';
 
 const PIDFILE = '/tmp/ktp-test-pcscd.pid';
 const SYSTEM_PIDFILE = '/run/pcscd/pcscd.pid';
@@ -114,13 +115,21 @@ function waitForReader(name: string, ms: number): Promise<void> {
     let done = false;
     const pending = new Set<R>();
     const reported = new Set<R>();
+    const lastStatus = new Map<R, number>();
+    // Closed only after a quiet spell since its last status (see READER_QUIET_MS in the
+    // transport): a close() just after a status can leave the watcher's libuv handle open.
+    const closeWhenQuiet = (r: R): void => {
+      const wait = READER_QUIET_MS - (Date.now() - (lastStatus.get(r) ?? 0));
+      if (wait > 0) { setTimeout(() => closeWhenQuiet(r), wait); return; }
+      try { r.close(); } catch { /* ignore */ }
+    };
     const finish = (err?: Error) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
-      for (const r of reported) try { r.close(); } catch { /* ignore */ }
-      // Readers that have not reported yet are closed as soon as they do.
-      for (const r of pending) r.once('status', () => setImmediate(() => { try { r.close(); } catch { /* ignore */ } }));
+      for (const r of reported) closeWhenQuiet(r);
+      // Readers that have not reported yet are closed once they do.
+      for (const r of pending) r.once('status', () => setImmediate(() => closeWhenQuiet(r)));
       try { ctx?.close(); } catch { /* ignore */ }
       if (err) reject(err); else resolve();
     };
@@ -136,10 +145,11 @@ function waitForReader(name: string, ms: number): Promise<void> {
     ctx.on('reader', (r) => {
       pending.add(r);
       r.on('error', () => {});
+      r.on('status', () => { lastStatus.set(r, Date.now()); });
       r.once('status', () => {
         pending.delete(r);
         // Never close from inside a status callback: pcsclite holds the reader's lock there.
-        if (done) { setImmediate(() => { try { r.close(); } catch { /* ignore */ } }); return; }
+        if (done) { setImmediate(() => closeWhenQuiet(r)); return; }
         reported.add(r);
         if (r.name === name) setImmediate(() => finish());
       });
