@@ -96,13 +96,10 @@ const OV_MARGIN = 12, MASK_CELL = 6;
 /** cell of the position buckets; also the largest tolerance of pairing by position */
 const BUCKET = 24;
 
-
 function norm(a: number): number {
   a %= TWO_PI;
   return a < 0 ? a + TWO_PI : a;
 }
-
-
 
 export function compactTemplate(t: Template): CompactTemplate {
   // tiny templates cannot be matched meaningfully; the arrays stay valid anyway
@@ -230,7 +227,6 @@ function rasterHull(h: Float32Array, ox: number, oy: number, mw: number, mh: num
   return mask;
 }
 
-
 // the kernel reads the same grids and neighbour lists: its constants must be these
 {
   const k = kernelConstants();
@@ -321,22 +317,27 @@ function placeHash(c: CompactTemplate): boolean {
   return true;
 }
 
-/** Makes the probe (with its hash) and the candidate resident in the same arena generation. */
-function resident(p: CompactTemplate, c: CompactTemplate): void {
+/**
+ * Makes the probe (with its hash) and the candidate resident in the same arena generation; false
+ * when they do not fit even an empty arena. That takes minutiae spread over more than about a
+ * metre (the overlap mask grows with the spread): no finger, and such a template matches nothing.
+ */
+function resident(p: CompactTemplate, c: CompactTemplate): boolean {
   for (let attempt = 0; attempt < 2; attempt++) {
-    if ((p.homeGen === arenaGen || placeData(p)) && (p.hashGen === arenaGen || placeHash(p)) && (c.homeGen === arenaGen || placeData(c))) return;
+    if ((p.homeGen === arenaGen || placeData(p)) && (p.hashGen === arenaGen || placeHash(p)) && (c.homeGen === arenaGen || placeData(c))) return true;
     arenaReset();
   }
-  throw new Error('matcher: two templates do not fit the kernel arena');
+  return false;
 }
 
+/** Builds a probe's edge hash up front (compareCompact builds it otherwise when first needed). */
 export function prepareProbe(t: Template | CompactTemplate): PreparedProbe {
   const c = 'minutiae' in t ? compactTemplate(t) : t;
   for (let attempt = 0; attempt < 2; attempt++) {
     if ((c.homeGen === arenaGen || placeData(c)) && (c.hashGen === arenaGen || placeHash(c))) return c;
     arenaReset();
   }
-  throw new Error('matcher: a template does not fit the kernel arena');
+  return c; // too large for the arena: every comparison of it scores 0 (see resident)
 }
 
 export interface MatchDetail {
@@ -356,7 +357,10 @@ export interface MatchDetail {
 
 /** Similarity of a probe and a candidate (one direction). Higher is more similar; ~0 for unrelated prints. */
 export function compareCompact(p: PreparedProbe, c: CompactTemplate, detail?: MatchDetail): number {
-  resident(p, c);
+  if (!resident(p, c)) {
+    if (detail) Object.assign(detail, { score: 0, pairs: 0, support: 0, globalPairs: 0, inP: p.n, inC: c.n, fieldCells: 0, fieldAgree: 0 });
+    return 0;
+  }
   const s = kernelCompare(p.home, c.home, p.hashStart, p.hashEntries);
   if (detail) {
     const [score, pairs, support, globalPairs, inP, inC, fieldCells, fieldAgree] = kernelDetail();

@@ -2,8 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { compactTemplate, compareCompact, comparePrepared, decodeImage, extractTemplate, prepareProbe } from '../../matcher/index.ts';
-import type { CompactTemplate } from '../../matcher/index.ts';
+import { compactTemplate, compare, compareCompact, comparePrepared, decodeImage, extractTemplate, prepareProbe } from '../../matcher/index.ts';
+import type { CompactTemplate, Template } from '../../matcher/index.ts';
 import { arenaAlloc, arenaFree, arenaReset } from '../../matcher/kernel-host.ts';
 import { compileKernel } from '../../scripts/build-matcher-kernel.ts';
 import { fvc } from './datasets.ts';
@@ -72,6 +72,18 @@ test('a probe prepared before the arena was emptied still compares correctly', (
   arenaReset();
   assert.is(compareCompact(p, c), before);
   assert.ok(before > 1);
+});
+
+test('a template spread wider than the arena holds matches nothing, and comparing goes on as before', () => {
+  // two clusters of minutiae 39,000 px (about 2 m at 500 dpi) apart: a record can say so, no
+  // finger can; its overlap mask does not fit the kernel's memory
+  const cluster = (o: number) => Array.from({ length: 12 }, (_, i) => ({ x: o + (i % 4) * 30, y: o + Math.floor(i / 4) * 30, angle: i * 0.5, type: 1 as const, quality: 60 }));
+  const wide: Template = { width: 40_000, height: 40_000, resolution: 500, quality: 50, minutiae: [...cluster(10), ...cluster(39_000)] };
+  const before = compare(templates[0]!, templates[1]!);
+  assert.is(compare(wide, templates[0]!), 0);
+  assert.is(compare(templates[0]!, wide), 0);
+  assert.is(compareCompact(prepareProbe(wide), compactTemplate(templates[1]!)), 0);
+  assert.is(compare({ ...templates[0]! }, { ...templates[1]! }), before);
 });
 
 test.run();
