@@ -63,10 +63,15 @@ export interface CompactTemplate {
   /** origin of the two grids below (pixels) */
   ox: number;
   oy: number;
-  /** the hull widened by OV_MARGIN, rasterised in MASK_CELL cells: where this print was seen */
+  /**
+   * the hull widened by OV_MARGIN, rasterised in MASK_CELL cells (mw x mh): where this print was
+   * seen. The region is convex, so each row is one run of cells, kept as its first and last
+   * column (first > last for an empty row): a few hundred bytes where a cell mask took kilobytes,
+   * which is what the overlap counts read for every minutia and what was missing from the cache.
+   */
   mw: number;
   mh: number;
-  mask: Uint8Array;
+  spans: Int32Array;
   /** minutiae bucketed in BUCKET cells (bw x bh), for pairing minutiae by position */
   bw: number;
   bh: number;
@@ -102,6 +107,7 @@ function norm(a: number): number {
 }
 
 export function compactTemplate(t: Template): CompactTemplate {
+  if (!fingerSized(t)) return compactTemplate({ ...t, minutiae: [], field: undefined });
   // tiny templates cannot be matched meaningfully; the arrays stay valid anyway
   const ms = t.minutiae;
   const n = Math.min(ms.length, 127);
@@ -161,7 +167,7 @@ export function compactTemplate(t: Template): CompactTemplate {
   if (!n) { minX = minY = maxX = maxY = 0; }
   const ox = minX - OV_MARGIN - MASK_CELL, oy = minY - OV_MARGIN - MASK_CELL;
   const mw = Math.ceil((maxX - ox + OV_MARGIN + MASK_CELL) / MASK_CELL) + 1, mh = Math.ceil((maxY - oy + OV_MARGIN + MASK_CELL) / MASK_CELL) + 1;
-  const mask = rasterHull(hull, ox, oy, mw, mh);
+  const spans = rasterHull(hull, ox, oy, mw, mh);
   const bw = Math.ceil((maxX - ox + 1) / BUCKET) + 1, bh = Math.ceil((maxY - oy + 1) / BUCKET) + 1;
   const bstart = new Uint16Array(bw * bh + 1), bidx = new Uint8Array(n);
   for (let i = 0; i < n; i++) bstart[(((y[i]! - oy) / BUCKET) | 0) * bw + (((x[i]! - ox) / BUCKET) | 0) + 1]!++;
@@ -182,9 +188,30 @@ export function compactTemplate(t: Template): CompactTemplate {
     if (!fcount) { fcell = fcols = frows = 0; fdir = EMPTY_U8; }
   }
   return {
-    n, x, y, a, t: ty, q, w: wq, fcell, fcols, frows, fdir, fcount, nb, ed, ea, eb, ekey, sorted, hull, ox, oy, mw, mh, mask, bw, bh, bstart, bidx,
+    n, x, y, a, t: ty, q, w: wq, fcell, fcols, frows, fdir, fcount, nb, ed, ea, eb, ekey, sorted, hull, ox, oy, mw, mh, spans, bw, bh, bstart, bidx,
     sig, home: 0, homeGen: 0, hashStart: 0, hashEntries: 0, hashGen: 0,
   };
+}
+
+/**
+ * A finger at 500 dpi spans well under 1,000 px. Minutiae spread wider than MAX_SPREAD, or at
+ * coordinates that are not numbers, cannot be one finger: a record read at an absurd resolution (an
+ * ISO record may declare 1 ppcm, which puts its minutiae kilometres apart) or a hand-built template.
+ * Such a template is compared as one without minutiae, so it matches nothing; its grids (which grow
+ * with the spread squared) are never allocated.
+ */
+const MAX_SPREAD = 5000;
+
+function fingerSized(t: Template): boolean {
+  const ms = t.minutiae;
+  const n = Math.min(ms.length, 127);
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const { x, y } = ms[i]!;
+    if (!Number.isFinite(x) || !Number.isFinite(y)) return false;
+    if (x < minX) minX = x; if (x > maxX) maxX = x; if (y < minY) minY = y; if (y > maxY) maxY = y;
+  }
+  return n === 0 || (maxX - minX <= MAX_SPREAD && maxY - minY <= MAX_SPREAD);
 }
 
 function convexHull(x: Float32Array, y: Float32Array): Float32Array {
@@ -203,10 +230,13 @@ function convexHull(x: Float32Array, y: Float32Array): Float32Array {
  * Cells (centres) of the hull widened by OV_MARGIN: the points no further than the margin outside
  * any hull edge's line, a convex set, so each row is one interval found edge by edge.
  */
-function rasterHull(h: Float32Array, ox: number, oy: number, mw: number, mh: number): Uint8Array {
-  const mask = new Uint8Array(mw * mh);
+function rasterHull(h: Float32Array, ox: number, oy: number, mw: number, mh: number): Int32Array {
+  const spans = new Int32Array(2 * mh);
   const m = h.length >> 1;
-  if (m < 3) return mask.fill(1);
+  for (let cy = 0; cy < mh; cy++) {
+    spans[2 * cy] = 0; spans[2 * cy + 1] = m < 3 ? mw - 1 : -1;
+  }
+  if (m < 3) return spans;
   for (let cy = 0; cy < mh; cy++) {
     const py = oy + (cy + 0.5) * MASK_CELL;
     let lo = -Infinity, hi = Infinity;
@@ -222,9 +252,9 @@ function rasterHull(h: Float32Array, ox: number, oy: number, mw: number, mh: num
     }
     if (lo > hi) continue;
     const c0 = Math.max(0, Math.ceil((lo - ox) / MASK_CELL - 0.5)), c1 = Math.min(mw - 1, Math.floor((hi - ox) / MASK_CELL - 0.5));
-    for (let cx = c0; cx <= c1; cx++) mask[cy * mw + cx] = 1;
+    if (c0 <= c1) { spans[2 * cy] = c0; spans[2 * cy + 1] = c1; }
   }
-  return mask;
+  return spans;
 }
 
 // the kernel reads the same grids and neighbour lists: its constants must be these
@@ -239,8 +269,8 @@ const al8 = (n: number): number => (n + 7) & ~7;
 
 /** Copies a compact template into the arena; false when the arena is full. */
 function placeData(c: CompactTemplate): boolean {
-  const n = c.n, ne = n * K, ns = c.sorted.length, nm = c.mw * c.mh, nbk = c.bstart.length, nf = c.fdir.length;
-  const size = HEADER_BYTES + 4 * al8(4 * n) + 2 * al8(n) + al8(2 * ne) + 3 * al8(4 * ne) + al8(4 * ne) + al8(2 * ns) + al8(nm) + al8(2 * nbk) + al8(nf);
+  const n = c.n, ne = n * K, ns = c.sorted.length, nsp = c.spans.length, nbk = c.bstart.length, nf = c.fdir.length;
+  const size = HEADER_BYTES + 4 * al8(4 * n) + 2 * al8(n) + al8(2 * ne) + 3 * al8(4 * ne) + al8(4 * ne) + al8(2 * ns) + al8(4 * nsp) + al8(2 * nbk) + al8(nf);
   const h = arenaAlloc(size);
   if (h < 0) return false;
   let o = h + HEADER_BYTES;
@@ -260,7 +290,7 @@ function placeData(c: CompactTemplate): boolean {
   I16.set(c.sorted, put(11, 2 * ns) >> 1);
   I32[hd + 12] = ns;
   I32[hd + 13] = c.mw; I32[hd + 14] = c.mh;
-  U8.set(c.mask, put(15, nm));
+  I32.set(c.spans, put(15, 4 * nsp) >> 2);
   I32[hd + 16] = c.bw; I32[hd + 17] = c.bh;
   U16.set(c.bstart, put(18, 2 * nbk) >> 1);
   U8.set(c.bidx, put(19, n));
@@ -319,8 +349,8 @@ function placeHash(c: CompactTemplate): boolean {
 
 /**
  * Makes the probe (with its hash) and the candidate resident in the same arena generation; false
- * when they do not fit even an empty arena. That takes minutiae spread over more than about a
- * metre (the overlap mask grows with the spread): no finger, and such a template matches nothing.
+ * when they do not fit even an empty arena. compactTemplate bounds the minutiae's spread, so only
+ * a hand-built template can do that (an orientation field of tens of megabytes): it matches nothing.
  */
 function resident(p: CompactTemplate, c: CompactTemplate): boolean {
   for (let attempt = 0; attempt < 2; attempt++) {

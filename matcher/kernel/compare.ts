@@ -30,7 +30,7 @@ const H_SORTED: usize = 44; // i16[ns], edges with a key in key order
 const H_NS: usize = 48;
 const H_MW: usize = 52;
 const H_MH: usize = 56;
-const H_MASK: usize = 60; // u8[mw*mh]
+const H_SPANS: usize = 60; // i32[2*mh]: first and last seen cell of each row
 const H_BW: usize = 64;
 const H_BH: usize = 68;
 const H_BSTART: usize = 72; // u16[bw*bh+1]
@@ -149,9 +149,10 @@ export function outPtr(): usize { return sOut; }
 
 function seen(t: usize, X: f64, Y: f64): bool {
   const cx = Math.floor((X - load<f64>(t + H_OX)) / MASK_CELL), cy = Math.floor((Y - load<f64>(t + H_OY)) / MASK_CELL);
-  const mw = hi(t, H_MW);
-  if (!(cx >= 0 && cy >= 0 && cx < <f64>mw && cy < <f64>hi(t, H_MH))) return false;
-  return u8at(hp(t, H_MASK), <i32>cy * mw + <i32>cx) == 1;
+  if (!(cx >= 0 && cy >= 0 && cx < <f64>hi(t, H_MW) && cy < <f64>hi(t, H_MH))) return false;
+  const row = hp(t, H_SPANS) + (<usize>(<i32>cy) << 3);
+  const x = <i32>cx;
+  return x >= load<i32>(row) && x <= load<i32>(row, 4);
 }
 
 /**

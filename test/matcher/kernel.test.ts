@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { compactTemplate, compare, compareCompact, comparePrepared, decodeImage, extractTemplate, prepareProbe } from '../../matcher/index.ts';
+import { compactTemplate, compare, compareCompact, comparePrepared, decodeImage, decodeIso19794, encodeIso19794, extractTemplate, prepareProbe } from '../../matcher/index.ts';
 import type { CompactTemplate, Template } from '../../matcher/index.ts';
 import { arenaAlloc, arenaFree, arenaReset } from '../../matcher/kernel-host.ts';
 import { compileKernel } from '../../scripts/build-matcher-kernel.ts';
@@ -74,15 +74,37 @@ test('a probe prepared before the arena was emptied still compares correctly', (
   assert.ok(before > 1);
 });
 
-test('a template spread wider than the arena holds matches nothing, and comparing goes on as before', () => {
-  // two clusters of minutiae 39,000 px (about 2 m at 500 dpi) apart: a record can say so, no
-  // finger can; its overlap mask does not fit the kernel's memory
-  const cluster = (o: number) => Array.from({ length: 12 }, (_, i) => ({ x: o + (i % 4) * 30, y: o + Math.floor(i / 4) * 30, angle: i * 0.5, type: 1 as const, quality: 60 }));
-  const wide: Template = { width: 40_000, height: 40_000, resolution: 500, quality: 50, minutiae: [...cluster(10), ...cluster(39_000)] };
+const cluster = (o: number) => Array.from({ length: 12 }, (_, i) => ({ x: o + (i % 4) * 30, y: o + Math.floor(i / 4) * 30, angle: i * 0.5, type: 1 as const, quality: 60 }));
+
+test('minutiae spread wider than any finger match nothing, and comparing goes on as before', () => {
   const before = compare(templates[0]!, templates[1]!);
-  assert.is(compare(wide, templates[0]!), 0);
-  assert.is(compare(templates[0]!, wide), 0);
-  assert.is(compareCompact(prepareProbe(wide), compactTemplate(templates[1]!)), 0);
+  // an ISO record may declare 1 ppcm: its minutiae, scaled to 500 dpi, lie kilometres apart, and
+  // the comparison's position grids for that spread once failed to allocate (a RangeError)
+  const record = encodeIso19794({ ...templates[0]!, minutiae: [...cluster(10), ...cluster(300)] });
+  const view = new DataView(record.buffer, record.byteOffset);
+  view.setUint16(18, 1); view.setUint16(20, 1); // x and y resolution, ppcm
+  const decoded = decodeIso19794(record);
+  assert.ok(decoded.ok, 'a record at 1 ppcm is well formed');
+  const far = decoded.ok ? decoded.template : templates[0]!;
+  assert.ok(far.minutiae.some((m) => m.x > 50_000), 'its minutiae are metres apart at 500 dpi');
+  // two clusters 39,000 px (about 2 m) apart, and coordinates that are not numbers
+  const wide: Template = { width: 40_000, height: 40_000, resolution: 500, quality: 50, minutiae: [...cluster(10), ...cluster(39_000)] };
+  const nan: Template = { ...templates[0]!, minutiae: templates[0]!.minutiae.map((m, i) => (i === 3 ? { ...m, x: Number.NaN } : m)) };
+  for (const bad of [far, wide, nan]) {
+    assert.is(compare(bad, templates[0]!), 0);
+    assert.is(compare(templates[0]!, bad), 0);
+    assert.is(compareCompact(prepareProbe(bad), compactTemplate(templates[1]!)), 0);
+  }
+  assert.is(compare({ ...templates[0]! }, { ...templates[1]! }), before);
+});
+
+test('a template too large for the kernel arena matches nothing, and comparing goes on as before', () => {
+  // only a hand-built template can be: an orientation field of 36 MB (a record's is at most 64 KB)
+  const cols = 6_000, rows = 6_000;
+  const huge: Template = { ...templates[0]!, field: { cell: 16, cols, rows, dir: new Uint8Array(cols * rows).fill(3) } };
+  const before = compare(templates[0]!, templates[1]!);
+  assert.is(compare(huge, templates[1]!), 0);
+  assert.is(compare(templates[1]!, huge), 0);
   assert.is(compare({ ...templates[0]! }, { ...templates[1]! }), before);
 });
 
