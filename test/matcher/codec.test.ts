@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeImage, decodeIso19794, decodeAnsi378, encodeIso19794, extractTemplate } from '../../matcher/index.ts';
+import { compare, decodeImage, decodeIso19794, decodeAnsi378, encodeIso19794, extractTemplate } from '../../matcher/index.ts';
 import type { Template } from '../../matcher/index.ts';
 import { DATASETS, fvc } from './datasets.ts';
 
@@ -71,14 +71,23 @@ test('refuses every truncation and garbage without throwing', () => {
   // a count that overruns the record
   const over = Uint8Array.from(good); over[27] = 255;
   assert.match((decodeIso19794(over) as { error: string }).error, /truncated|minutiae/);
-  // pseudo-random bytes with a valid header never throw
-  let seed = 7;
+  // pseudo-random bytes with a valid header never throw, and what they decode to compares (with
+  // itself and with a real template) to a finite score without throwing either
+  const real = decodeIso19794(good);
+  assert.ok(real.ok);
+  let seed = 7, decoded = 0;
   for (let k = 0; k < 500; k++) {
     const b = Uint8Array.from(good);
     for (let j = 0; j < 6; j++) { seed = (seed * 1103515245 + 12345) >>> 0; b[8 + (seed % (b.length - 8))] = seed >>> 24; }
     const r = decodeIso19794(b);
     assert.type(r.ok, 'boolean');
+    if (!r.ok || !real.ok) continue;
+    decoded++;
+    for (const s of [compare(r.template, real.template), compare(real.template, r.template), compare(r.template, r.template)]) {
+      assert.ok(Number.isFinite(s) && s >= 0, `mutation ${k} scores ${s}`);
+    }
   }
+  assert.ok(decoded > 20, `only ${decoded} of the mutated records decode: the comparisons above are barely exercised`);
   assert.not.ok(decodeIso19794(new Uint8Array(0)).ok);
 });
 
