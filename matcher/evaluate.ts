@@ -77,6 +77,9 @@ export function errorRates(genuine: number[], impostor: number[]): ErrorRates {
 
 interface Item { finger: string; impression: string; template: Template; extractMs: number | null; corrected: boolean }
 
+/** images extracted once, untimed, before extraction is timed (see loadFolder) */
+const WARM_UP = 10;
+
 export function loadFolder(folder: string, opts: EvaluateOptions = {}): Item[] {
   const source = opts.templates ?? 'images';
   const names = readdirSync(folder).filter((f) => NAME.test(f)).sort();
@@ -86,6 +89,7 @@ export function loadFolder(folder: string, opts: EvaluateOptions = {}): Item[] {
     byStem.set(stem, [...(byStem.get(stem) ?? []), f]);
   }
   const items: Item[] = [];
+  let warmed = 0;
   for (const [stem, files] of byStem) {
     const [, finger, impression] = NAME.exec(files[0]!)!;
     const image = files.find((f) => IMAGE_EXT.some((e) => f.toLowerCase().endsWith(e)));
@@ -115,6 +119,9 @@ export function loadFolder(folder: string, opts: EvaluateOptions = {}): Item[] {
     }
     if (!image) continue;
     const img = decodeImage(readFileSync(join(folder, image)), opts.dpi !== undefined ? { dpi: opts.dpi } : {});
+    // V8 compiles the extractor in tiers over its first calls, which take up to twice as long; the
+    // first WARM_UP images are extracted once untimed, so that the median is the steady state
+    if (warmed < WARM_UP) { extractTemplate(img); warmed++; }
     const t0 = performance.now();
     const { template } = extractTemplate(img);
     items.push({ finger: finger!, impression: impression!, template, extractMs: performance.now() - t0, corrected: false });
