@@ -7,7 +7,7 @@
 // the same order and precision, so the scores are the same bit for bit: cos, sin and atan2 come
 // from the host's Math, the rest is IEEE arithmetic that wasm and JavaScript share.
 //
-// Templates live in the module's memory in the layout that match-memory.ts writes: a header of
+// Templates live in the module's memory in the layout that placeData in match.ts writes: a header of
 // offsets and sizes (the H_* fields below), then the arrays. The kernel only reads them.
 
 @external("env", "cos") declare function hostCos(x: f64): f64;
