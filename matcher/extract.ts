@@ -1,4 +1,5 @@
 import { resampleTo } from './image.ts';
+import { directionBin } from './direction-bin.ts';
 import { blockDistance, removeSmall } from './raster.ts';
 import { FIELD_NONE, type GrayImage, type Minutia, type MinutiaType, type OrientationField, type Template } from './types.ts';
 
@@ -84,20 +85,30 @@ export function extractTemplate(input: GrayImage, debug?: (d: ExtractDebug) => v
   // --- gradients and block statistics
   const gxx = new Float32Array(nb), gyy = new Float32Array(nb), gxy = new Float32Array(nb);
   const bsum = new Float32Array(nb), bsq = new Float32Array(nb), bcnt = new Float32Array(nb);
-  for (let y = 0; y < h; y++) {
-    const by = (y / BS) | 0;
-    const ym = y > 0 ? y - 1 : 0, yp = y < h - 1 ? y + 1 : y;
-    for (let x = 0; x < w; x++) {
-      const xm = x > 0 ? x - 1 : 0, xp = x < w - 1 ? x + 1 : x;
-      const a = px[ym * w + xm]!, b = px[ym * w + x]!, c = px[ym * w + xp]!;
-      const d = px[y * w + xm]!, f = px[y * w + xp]!;
-      const g = px[yp * w + xm]!, hh = px[yp * w + x]!, i = px[yp * w + xp]!;
-      const gx = c + 2 * f + i - a - 2 * d - g;
-      const gy = g + 2 * hh + i - a - 2 * b - c;
-      const bi = by * bw + ((x / BS) | 0);
-      gxx[bi]! += gx * gx; gyy[bi]! += gy * gy; gxy[bi]! += gx * gy;
-      const v = px[y * w + x]!;
-      bsum[bi]! += v; bsq[bi]! += v * v; bcnt[bi]! += 1;
+  // block by block, summing in locals; each sum is rounded to float32 at every step, as it was when
+  // these sums were kept in the Float32Arrays pixel by pixel (the templates stay bit for bit the same)
+  const fr = Math.fround;
+  for (let by = 0; by < bh; by++) {
+    const y0 = by * BS, y1 = Math.min(h, y0 + BS);
+    for (let bx = 0; bx < bw; bx++) {
+      const x0 = bx * BS, x1 = Math.min(w, x0 + BS);
+      let sxx = 0, syy = 0, sxy = 0, sum = 0, sq = 0;
+      for (let y = y0; y < y1; y++) {
+        const ym = y > 0 ? y - 1 : 0, yp = y < h - 1 ? y + 1 : y;
+        for (let x = x0; x < x1; x++) {
+          const xm = x > 0 ? x - 1 : 0, xp = x < w - 1 ? x + 1 : x;
+          const a = px[ym * w + xm]!, b = px[ym * w + x]!, c = px[ym * w + xp]!;
+          const d = px[y * w + xm]!, f = px[y * w + xp]!;
+          const g = px[yp * w + xm]!, hh = px[yp * w + x]!, i = px[yp * w + xp]!;
+          const gx = c + 2 * f + i - a - 2 * d - g;
+          const gy = g + 2 * hh + i - a - 2 * b - c;
+          sxx = fr(sxx + gx * gx); syy = fr(syy + gy * gy); sxy = fr(sxy + gx * gy);
+          const v = px[y * w + x]!;
+          sum = fr(sum + v); sq = fr(sq + v * v);
+        }
+      }
+      const bi = by * bw + bx;
+      gxx[bi] = sxx; gyy[bi] = syy; gxy[bi] = sxy; bsum[bi] = sum; bsq[bi] = sq; bcnt[bi] = (y1 - y0) * (x1 - x0);
     }
   }
   // doubled-angle vectors of the gradient
@@ -152,9 +163,7 @@ export function extractTemplate(input: GrayImage, debug?: (d: ExtractDebug) => v
       const a = (1 - ax) * (1 - ay), b = ax * (1 - ay), c = (1 - ax) * ay, d = ax * ay;
       const X = a * ovx[i00]! + b * ovx[i01]! + c * ovx[i10]! + d * ovx[i11]!;
       const Y = a * ovy[i00]! + b * ovy[i01]! + c * ovy[i10]! + d * ovy[i11]!;
-      let t = 0.5 * Math.atan2(Y, X) + Math.PI / 2;
-      if (t >= Math.PI) t -= Math.PI;
-      obin[y * w + x] = Math.round((t / Math.PI) * NORI) % NORI;
+      obin[y * w + x] = directionBin(Y, X, NORI);
     }
   }
 

@@ -255,39 +255,49 @@ export function encodeBmp(img: GrayImage): Uint8Array {
 export function resampleTo(img: GrayImage, dpi = 500): GrayImage {
   const s = dpi / img.dpi;
   if (Math.abs(s - 1) < 0.01) return { ...img, dpi };
-  const w = Math.max(1, Math.round(img.width * s)), h = Math.max(1, Math.round(img.height * s));
-  const tmp = new Float32Array(w * img.height);
-  const cols = filterTaps(img.width, w, s);
-  for (let y = 0; y < img.height; y++) {
-    const row = y * img.width;
+  const sw = img.width, sh = img.height, src = img.pixels;
+  const w = Math.max(1, Math.round(sw * s)), h = Math.max(1, Math.round(sh * s));
+  // rows first, into floats; then columns, a whole output row at a time so that the reads run along rows
+  const tmp = new Float32Array(w * sh);
+  const { start: cs, idx: ci, w: cw } = filterTaps(sw, w, s);
+  for (let y = 0; y < sh; y++) {
+    const row = y * sw, orow = y * w;
     for (let x = 0; x < w; x++) {
-      const t = cols[x]!;
       let acc = 0;
-      for (let k = 0; k < t.idx.length; k++) acc += t.w[k]! * img.pixels[row + t.idx[k]!]!;
-      tmp[y * w + x] = acc;
+      for (let k = cs[x]!, end = cs[x + 1]!; k < end; k++) acc += cw[k]! * src[row + ci[k]!]!;
+      tmp[orow + x] = acc;
     }
   }
-  const rows = filterTaps(img.height, h, s);
+  const { start: rs, idx: ri, w: rw } = filterTaps(sh, h, s);
   const out = new Uint8Array(w * h);
+  const acc = new Float64Array(w);
   for (let y = 0; y < h; y++) {
-    const t = rows[y]!;
+    acc.fill(0);
+    for (let k = rs[y]!, end = rs[y + 1]!; k < end; k++) {
+      const wk = rw[k]!, from = ri[k]! * w;
+      for (let x = 0; x < w; x++) acc[x]! += wk * tmp[from + x]!;
+    }
+    const orow = y * w;
     for (let x = 0; x < w; x++) {
-      let acc = 0;
-      for (let k = 0; k < t.idx.length; k++) acc += t.w[k]! * tmp[t.idx[k]! * w + x]!;
-      out[y * w + x] = acc < 0 ? 0 : acc > 255 ? 255 : Math.round(acc);
+      const v = acc[x]!;
+      out[orow + x] = v < 0 ? 0 : v > 255 ? 255 : Math.round(v);
     }
   }
   return { width: w, height: h, dpi, pixels: out };
 }
 
-function filterTaps(srcN: number, dstN: number, s: number): { idx: Int32Array; w: Float32Array }[] {
-  const taps: { idx: Int32Array; w: Float32Array }[] = [];
+/** One output sample's source indices and weights, for all outputs in flat arrays: output o uses entries start[o]..start[o+1]. */
+interface Taps { start: Int32Array; idx: Int32Array; w: Float32Array }
+
+function filterTaps(srcN: number, dstN: number, s: number): Taps {
   const shrink = s < 1;
   const radius = shrink ? 1 / s : 2;
+  const start = new Int32Array(dstN + 1);
+  const idx: number[] = [], wt: number[] = [];
   for (let o = 0; o < dstN; o++) {
     const c = (o + 0.5) / s - 0.5;
     const lo = Math.ceil(c - radius), hi = Math.floor(c + radius);
-    const idx: number[] = [], wt: number[] = [];
+    const first = idx.length;
     let sum = 0;
     for (let i = lo; i <= hi; i++) {
       const t = Math.abs(i - c);
@@ -299,7 +309,8 @@ function filterTaps(srcN: number, dstN: number, s: number): { idx: Int32Array; w
       wt.push(v);
       sum += v;
     }
-    taps.push({ idx: Int32Array.from(idx), w: Float32Array.from(wt.map((v) => v / sum)) });
+    for (let k = first; k < wt.length; k++) wt[k] = wt[k]! / sum;
+    start[o + 1] = idx.length;
   }
-  return taps;
+  return { start, idx: Int32Array.from(idx), w: Float32Array.from(wt) };
 }
