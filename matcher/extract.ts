@@ -149,8 +149,11 @@ export function extractTemplate(input: GrayImage, debug?: (d: ExtractDebug) => v
   const obin = new Uint8Array(n);
   const pmask = new Uint8Array(n);
   for (let y = 0; y < h; y++) {
-    const row = ((y / BS) | 0) * bw;
-    for (let x = 0; x < w; x++) pmask[y * w + x] = mask[row + ((x / BS) | 0)]!;
+    const row = ((y / BS) | 0) * bw, prow = y * w;
+    for (let bx = 0; bx < bw; bx++) {
+      if (!mask[row + bx]) continue;
+      for (let p = prow + bx * BS, end = prow + Math.min(w, bx * BS + BS); p < end; p++) pmask[p] = 1;
+    }
   }
   for (let y = 0; y < h; y++) {
     const fy = Math.min(Math.max((y + 0.5) / BS - 0.5, 0), bh - 1);
@@ -176,10 +179,10 @@ export function extractTemplate(input: GrayImage, debug?: (d: ExtractDebug) => v
   const mS = gaussBlur(bmean, bw, bh, 1.2), sS = gaussBlur(bstd, bw, bh, 1.2);
   const norm = new Float32Array(n);
   for (let y = 0; y < h; y++) {
-    const by = (y / BS) | 0;
-    for (let x = 0; x < w; x++) {
-      const bi = by * bw + ((x / BS) | 0);
-      norm[y * w + x] = (mS[bi]! - px[y * w + x]!) / (sS[bi]! + 8); // ridges positive
+    const brow = ((y / BS) | 0) * bw, prow = y * w;
+    for (let bx = 0; bx < bw; bx++) {
+      const m = mS[brow + bx]!, sd = sS[brow + bx]! + 8;
+      for (let p = prow + bx * BS, end = prow + Math.min(w, bx * BS + BS); p < end; p++) norm[p] = (m - px[p]!) / sd; // ridges positive
     }
   }
 
@@ -192,30 +195,34 @@ export function extractTemplate(input: GrayImage, debug?: (d: ExtractDebug) => v
   const alongLin = alongOff.map((o) => Int32Array.from({ length: nA }, (_, k) => o[2 * k + 1]! * w + o[2 * k]!));
   const acrossLin = acrossOff.map((o) => Int32Array.from({ length: 2 * ACROSS_R + 1 }, (_, k) => o[2 * k + 1]! * w + o[2 * k]!));
   for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const p = y * w + x;
-      if (!pmask[p]) continue;
-      if (x >= ALONG_R && y >= ALONG_R && x < w - ALONG_R && y < h - ALONG_R) {
-        // away from the edges every tap is inside: no bounds checks, the weights sum to alongSum
-        const lin = alongLin[obin[p]!]!;
-        // the 15 taps written out (see FILTER_TAPS), summed in the loop's order: the same value
-        const s = 0 + a0 * norm[p + lin[0]!]! + a1 * norm[p + lin[1]!]! + a2 * norm[p + lin[2]!]! +
-          a3 * norm[p + lin[3]!]! + a4 * norm[p + lin[4]!]! + a5 * norm[p + lin[5]!]! +
-          a6 * norm[p + lin[6]!]! + a7 * norm[p + lin[7]!]! + a8 * norm[p + lin[8]!]! +
-          a9 * norm[p + lin[9]!]! + a10 * norm[p + lin[10]!]! + a11 * norm[p + lin[11]!]! +
-          a12 * norm[p + lin[12]!]! + a13 * norm[p + lin[13]!]! + a14 * norm[p + lin[14]!]!;
-        along[p] = s / alongSum;
-        continue;
+    const brow = ((y / BS) | 0) * bw;
+    const innerY = y >= ALONG_R && y < h - ALONG_R;
+    for (let bx = 0; bx < bw; bx++) {
+      if (!mask[brow + bx]) continue;
+      for (let x = bx * BS, xEnd = Math.min(w, bx * BS + BS); x < xEnd; x++) {
+        const p = y * w + x;
+        if (innerY && x >= ALONG_R && x < w - ALONG_R) {
+          // away from the edges every tap is inside: no bounds checks, the weights sum to alongSum
+          const lin = alongLin[obin[p]!]!;
+          // the 15 taps written out (see FILTER_TAPS), summed in the loop's order: the same value
+          const s = 0 + a0 * norm[p + lin[0]!]! + a1 * norm[p + lin[1]!]! + a2 * norm[p + lin[2]!]! +
+            a3 * norm[p + lin[3]!]! + a4 * norm[p + lin[4]!]! + a5 * norm[p + lin[5]!]! +
+            a6 * norm[p + lin[6]!]! + a7 * norm[p + lin[7]!]! + a8 * norm[p + lin[8]!]! +
+            a9 * norm[p + lin[9]!]! + a10 * norm[p + lin[10]!]! + a11 * norm[p + lin[11]!]! +
+            a12 * norm[p + lin[12]!]! + a13 * norm[p + lin[13]!]! + a14 * norm[p + lin[14]!]!;
+          along[p] = s / alongSum;
+          continue;
+        }
+        const off = alongOff[obin[p]!]!;
+        let s = 0, ws = 0;
+        for (let k = 0; k < nA; k++) {
+          const xx = x + off[2 * k]!, yy = y + off[2 * k + 1]!;
+          if (xx < 0 || yy < 0 || xx >= w || yy >= h) continue;
+          const wt = alongW[k]!;
+          s += wt * norm[yy * w + xx]!; ws += wt;
+        }
+        along[p] = s / ws;
       }
-      const off = alongOff[obin[p]!]!;
-      let s = 0, ws = 0;
-      for (let k = 0; k < nA; k++) {
-        const xx = x + off[2 * k]!, yy = y + off[2 * k + 1]!;
-        if (xx < 0 || yy < 0 || xx >= w || yy >= h) continue;
-        const wt = alongW[k]!;
-        s += wt * norm[yy * w + xx]!; ws += wt;
-      }
-      along[p] = s / ws;
     }
   }
 
@@ -249,37 +256,49 @@ export function extractTemplate(input: GrayImage, debug?: (d: ExtractDebug) => v
   const enh = new Float32Array(n);
   const nC = 2 * ACROSS_R + 1;
   for (let y = 0; y < h; y++) {
-    const by = (y / BS) | 0;
-    for (let x = 0; x < w; x++) {
-      const p = y * w + x;
-      if (!pmask[p]) continue;
-      const T = Math.min(MAX_T, Math.max(MIN_T, Math.round(perS[by * bw + ((x / BS) | 0)]!)));
+    const brow = ((y / BS) | 0) * bw;
+    const innerY = y >= ACROSS_R && y < h - ACROSS_R;
+    for (let bx = 0; bx < bw; bx++) {
+      if (!mask[brow + bx]) continue;
+      // the period, and so the filter, is one per block: its weights stay in locals
+      const T = Math.min(MAX_T, Math.max(MIN_T, Math.round(perS[brow + bx]!)));
       const wts = acrossW[T - MIN_T]!;
-      if (x >= ACROSS_R && y >= ACROSS_R && x < w - ACROSS_R && y < h - ACROSS_R) {
-        const lin = acrossLin[obin[p]!]!;
-        enh[p] = 0 + wts[0]! * along[p + lin[0]!]! + wts[1]! * along[p + lin[1]!]! + wts[2]! * along[p + lin[2]!]! +
-          wts[3]! * along[p + lin[3]!]! + wts[4]! * along[p + lin[4]!]! + wts[5]! * along[p + lin[5]!]! +
-          wts[6]! * along[p + lin[6]!]! + wts[7]! * along[p + lin[7]!]! + wts[8]! * along[p + lin[8]!]! +
-          wts[9]! * along[p + lin[9]!]! + wts[10]! * along[p + lin[10]!]! + wts[11]! * along[p + lin[11]!]! +
-          wts[12]! * along[p + lin[12]!]! + wts[13]! * along[p + lin[13]!]! + wts[14]! * along[p + lin[14]!]!;
-        continue;
+      const w0 = wts[0]!, w1 = wts[1]!, w2 = wts[2]!, w3 = wts[3]!, w4 = wts[4]!, w5 = wts[5]!, w6 = wts[6]!, w7 = wts[7]!;
+      const w8 = wts[8]!, w9 = wts[9]!, w10 = wts[10]!, w11 = wts[11]!, w12 = wts[12]!, w13 = wts[13]!, w14 = wts[14]!;
+      for (let x = bx * BS, xEnd = Math.min(w, bx * BS + BS); x < xEnd; x++) {
+        const p = y * w + x;
+        if (innerY && x >= ACROSS_R && x < w - ACROSS_R) {
+          const lin = acrossLin[obin[p]!]!;
+          enh[p] = 0 + w0 * along[p + lin[0]!]! + w1 * along[p + lin[1]!]! + w2 * along[p + lin[2]!]! +
+            w3 * along[p + lin[3]!]! + w4 * along[p + lin[4]!]! + w5 * along[p + lin[5]!]! +
+            w6 * along[p + lin[6]!]! + w7 * along[p + lin[7]!]! + w8 * along[p + lin[8]!]! +
+            w9 * along[p + lin[9]!]! + w10 * along[p + lin[10]!]! + w11 * along[p + lin[11]!]! +
+            w12 * along[p + lin[12]!]! + w13 * along[p + lin[13]!]! + w14 * along[p + lin[14]!]!;
+          continue;
+        }
+        const off = acrossOff[obin[p]!]!;
+        let s = 0;
+        for (let k = 0; k < nC; k++) {
+          const xx = x + off[2 * k]!, yy = y + off[2 * k + 1]!;
+          if (xx < 0 || yy < 0 || xx >= w || yy >= h) continue;
+          s += wts[k]! * along[yy * w + xx]!;
+        }
+        enh[p] = s;
       }
-      const off = acrossOff[obin[p]!]!;
-      let s = 0;
-      for (let k = 0; k < nC; k++) {
-        const xx = x + off[2 * k]!, yy = y + off[2 * k + 1]!;
-        if (xx < 0 || yy < 0 || xx >= w || yy >= h) continue;
-        s += wts[k]! * along[yy * w + xx]!;
-      }
-      enh[p] = s;
     }
   }
 
   // --- block quality: coherence and ridge contrast after enhancement
   const benh = new Float32Array(nb);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-    const p = y * w + x;
-    if (pmask[p]) benh[((y / BS) | 0) * bw + ((x / BS) | 0)]! += Math.abs(enh[p]!);
+  // in raster order, as each block's float32 sum has always been accumulated
+  for (let y = 0; y < h; y++) {
+    const brow = ((y / BS) | 0) * bw, prow = y * w;
+    for (let bx = 0; bx < bw; bx++) {
+      if (!mask[brow + bx]) continue;
+      let sum = benh[brow + bx]!;
+      for (let p = prow + bx * BS, end = prow + Math.min(w, bx * BS + BS); p < end; p++) sum = Math.fround(sum + Math.abs(enh[p]!));
+      benh[brow + bx] = sum;
+    }
   }
   const bq = new Float32Array(nb);
   for (let i = 0; i < nb; i++) {
@@ -407,16 +426,32 @@ function gaussBlur(a: Float32Array, w: number, h: number, sigma: number): Float3
   const r = Math.ceil(2.5 * sigma);
   const k = new Float32Array(2 * r + 1);
   for (let i = -r; i <= r; i++) k[i + r] = Math.exp(-(i * i) / (2 * sigma * sigma));
+  // where the whole kernel is inside, no bounds checks and its sum (the same additions) once
+  let kSum = 0;
+  for (let i = 0; i <= 2 * r; i++) kSum += k[i]!;
   const tmp = new Float32Array(a.length), out = new Float32Array(a.length);
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
     let s = 0, ws = 0;
-    for (let i = -r; i <= r; i++) { const xx = x + i; if (xx < 0 || xx >= w) continue; s += k[i + r]! * a[y * w + xx]!; ws += k[i + r]!; }
+    if (x >= r && x < w - r) {
+      for (let i = 0, q = y * w + x - r; i <= 2 * r; i++, q++) s += k[i]! * a[q]!;
+      ws = kSum;
+    } else {
+      for (let i = -r; i <= r; i++) { const xx = x + i; if (xx < 0 || xx >= w) continue; s += k[i + r]! * a[y * w + xx]!; ws += k[i + r]!; }
+    }
     tmp[y * w + x] = s / ws;
   }
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-    let s = 0, ws = 0;
-    for (let i = -r; i <= r; i++) { const yy = y + i; if (yy < 0 || yy >= h) continue; s += k[i + r]! * tmp[yy * w + x]!; ws += k[i + r]!; }
-    out[y * w + x] = s / ws;
+  for (let y = 0; y < h; y++) {
+    const inner = y >= r && y < h - r;
+    for (let x = 0; x < w; x++) {
+      let s = 0, ws = 0;
+      if (inner) {
+        for (let i = 0, q = (y - r) * w + x; i <= 2 * r; i++, q += w) s += k[i]! * tmp[q]!;
+        ws = kSum;
+      } else {
+        for (let i = -r; i <= r; i++) { const yy = y + i; if (yy < 0 || yy >= h) continue; s += k[i + r]! * tmp[yy * w + x]!; ws += k[i + r]!; }
+      }
+      out[y * w + x] = s / ws;
+    }
   }
   return out;
 }
