@@ -8,7 +8,7 @@ export { idleView, parseIdleSeconds, DEFAULT_IDLE_SECONDS, IDLE_WARN_SECONDS } f
 export type { IdleView } from './kiosk/idle.ts';
 export { kioskReducer, initialState, hasSessionData } from './kiosk/flow.ts';
 export type { KioskAction, KioskState, Step, SubmitError } from './kiosk/flow.ts';
-export { formatClock, formatDate, formatMinutes, formatWait, localDay, minutesBetween } from './shared/format.ts';
+export { formatClock, formatDate, formatMinutes, formatWait, minutesBetween } from './shared/format.ts';
 export * from './shared/schemas.ts';
 export { counterActions, groupWaiting } from './operator/logic.ts';
 export type { ActionState, CounterActions } from './operator/logic.ts';

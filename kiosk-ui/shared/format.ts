@@ -33,8 +33,3 @@ export function formatMinutes(m: number | null | undefined): string {
   return (Math.round(m * 10) / 10).toLocaleString('id-ID', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 }
 
-/** Today as YYYY-MM-DD in the PC's zone (the day the hub's statistics are keyed by). */
-export function localDay(d: Date = new Date()): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
-}

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { io } from 'socket.io-client';
 import { DeviceAlerts, DeviceList } from '../shared/Devices.tsx';
-import { formatMinutes, localDay } from '../shared/format.ts';
+import { formatMinutes } from '../shared/format.ts';
 import { Login } from '../shared/Login.tsx';
 import {
   ClarificationsAnswerSchema, DcStatusSchema, DevicesAnswerSchema,
@@ -39,7 +39,12 @@ type Sess = ReturnType<typeof useSession>;
 
 function Dashboard({ sess }: { sess: Sess }) {
   const session = sess.session!;
-  const [day, setDay] = useState(localDay());
+  // null: today at the service point. The hub keys its figures by its own zone (config.timezone);
+  // this browser's clock may be in another zone, or a PC whose zone was never set, so the page asks
+  // the hub for "today" rather than computing it (a UTC browser showed yesterday's empty figures
+  // between midnight and 07:00 WIB).
+  const [day, setDay] = useState<string | null>(null);
+  const [hubToday, setHubToday] = useState<string | null>(null);
   const [stats, setStats] = useState<SupervisorStats | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [devices, setDevices] = useState<DeviceState[]>([]);
@@ -67,10 +72,11 @@ function Dashboard({ sess }: { sess: Sess }) {
     return () => clearInterval(timer);
   }, [loadDc]);
 
-  const load = useCallback(async (d: string) => {
-    const r = await sess.call({ path: `/api/supervisor/stats?day=${encodeURIComponent(d)}`, schema: SupervisorStatsSchema });
+  const load = useCallback(async (d: string | null) => {
+    const r = await sess.call({ path: d ? `/api/supervisor/stats?day=${encodeURIComponent(d)}` : '/api/supervisor/stats', schema: SupervisorStatsSchema });
     if (r.ok) {
       setStats(r.value);
+      if (d === null) setHubToday(r.value.day);
       setError(null);
     } else if (!(r.fault.kind === 'http' && r.fault.status === 401)) {
       setError(actionFaultText(r.fault));
@@ -78,8 +84,8 @@ function Dashboard({ sess }: { sess: Sess }) {
   }, [sess.call]);
 
   useEffect(() => void load(day), [day, load]);
-  const shown = useRef({ day, load });
-  shown.current = { day, load };
+  const shown = useRef({ day, hubToday, load });
+  shown.current = { day, hubToday, load };
 
   useEffect(() => {
     const socket = io('/supervisor', { auth: { token: session.token }, reconnectionDelayMax: 5000 });
@@ -100,9 +106,12 @@ function Dashboard({ sess }: { sess: Sess }) {
       if (typeof ev === 'string') setGuidance(ev);
     });
     // The figures of the shown day are fetched again when the hub says they changed.
+    // Showing today, a change on a later day means the hub's day has turned: follow it.
     socket.on('stats:changed', (raw: unknown) => {
       const changed = (raw as { day?: unknown } | null)?.day;
-      if (changed === shown.current.day) void shown.current.load(changed);
+      if (typeof changed !== 'string') return;
+      const cur = shown.current;
+      if (cur.day === null ? changed >= (cur.hubToday ?? '') : changed === cur.day) void cur.load(cur.day);
     });
     return () => {
       socket.disconnect();
@@ -111,7 +120,8 @@ function Dashboard({ sess }: { sess: Sess }) {
 
   const download = async () => {
     setDownloading(true);
-    const r = await sess.raw({ path: `/api/supervisor/stats.csv?day=${encodeURIComponent(day)}`, headers: { Accept: 'text/csv' } });
+    const csvDay = day ?? hubToday;
+    const r = await sess.raw({ path: csvDay ? `/api/supervisor/stats.csv?day=${encodeURIComponent(csvDay)}` : '/api/supervisor/stats.csv', headers: { Accept: 'text/csv' } });
     setDownloading(false);
     if (!r.ok) {
       if (!(r.fault.kind === 'http' && r.fault.status === 401)) setError(actionFaultText(r.fault));
@@ -122,7 +132,7 @@ function Dashboard({ sess }: { sess: Sess }) {
     const url = URL.createObjectURL(blob);
     const a = document.createElement('a');
     a.href = url;
-    a.download = `antrian-${day}.csv`;
+    a.download = `antrian-${csvDay ?? 'hari-ini'}.csv`;
     document.body.append(a);
     a.click();
     a.remove();
@@ -163,9 +173,9 @@ function Dashboard({ sess }: { sess: Sess }) {
           <div class="toolbar">
             <label>
               Hari
-              <input type="date" value={day} max={localDay()} data-testid="day" onChange={(e) => e.currentTarget.value && setDay(e.currentTarget.value)} />
+              <input type="date" value={day ?? hubToday ?? ''} max={hubToday ?? undefined} data-testid="day" onChange={(e) => e.currentTarget.value && setDay(e.currentTarget.value === hubToday ? null : e.currentTarget.value)} />
             </label>
-            <button type="button" class="btn secondary" onClick={() => setDay(localDay())}>Hari ini</button>
+            <button type="button" class="btn secondary" data-testid="day-today" onClick={() => setDay(null)}>Hari ini</button>
             <button type="button" class="btn primary" data-testid="download-csv" disabled={downloading} onClick={() => void download()}>
               {downloading ? 'Mengunduh…' : 'Unduh CSV'}
             </button>
@@ -174,7 +184,7 @@ function Dashboard({ sess }: { sess: Sess }) {
         </section>
 
         <section class="card">
-          <h2>Kinerja per layanan — {stats?.day ?? day}</h2>
+          <h2>Kinerja per layanan — {stats?.day ?? day ?? 'hari ini'}</h2>
           {!stats ? (
             <p class="muted">Memuat…</p>
           ) : (

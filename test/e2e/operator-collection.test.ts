@@ -4,6 +4,8 @@
  * simulator panel's routes, and the operator screen shows each step as it happens; the officer
  * overrides an injured finger with the supervisor's PIN (a wrong PIN first) and confirms the old
  * KTP on the screen; the stock lists show the collected card, and a card is returned from the list.
+ * The hub keeps its day in UTC-12 and the browser's clock is in UTC+14, so the two never share a
+ * calendar day: the supervisor's figures must come from the hub's day, not the browser's.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -13,6 +15,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { buildUi } from '../../scripts/build-ui.ts';
 import { DEMO_PEOPLE } from '../../hub/demo/residents.ts';
+import { dayKey } from '../../hub/domain/queue.ts';
 import { launchBrowser, type TestBrowser } from '../support/browser.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
 
@@ -23,13 +26,15 @@ let page: Page;
 let op = '';
 let sessionId = '';
 const r1 = DEMO_PEOPLE.find((p) => p.id === 'r1')!;
+// IANA's Etc zones count the other way: Etc/GMT+12 is UTC-12, Etc/GMT-14 is UTC+14
+const HUB_ZONE = 'Etc/GMT+12', BROWSER_ZONE = 'Etc/GMT-14';
 
 test.before(async () => {
   uiDir = mkdtempSync(join(tmpdir(), 'e2e-ui-'));
   await buildUi({ outDir: uiDir });
-  hub = await startTestHub({ mode: 'demo', uiDir, printer: { port: 'simulator', baudRate: 19200 } });
+  hub = await startTestHub({ mode: 'demo', uiDir, printer: { port: 'simulator', baudRate: 19200 }, timezone: HUB_ZONE });
   op = await hub.login('operator');
-  browser = await launchBrowser();
+  browser = await launchBrowser({ timezoneId: BROWSER_ZONE });
 });
 
 test.after(async () => {
@@ -228,13 +233,19 @@ test('a refused (tampered) card holds the session: the officer reads why, cannot
   await sim('/api/sim/card/remove');
 });
 
-test('the supervisor page counts the collection against the B2 and B3 standards', async () => {
+test('the supervisor page counts the collection against the B2 and B3 standards, on the hub\'s day', async () => {
+  const before = dayKey(new Date(), HUB_ZONE);
   const sup = await browser.newPage({ width: 1280, height: 900 });
   await sup.goto(`${hub.url}/supervisor/`);
   await sup.fill('input[name=username]', hub.demo!.supervisor.username);
   await sup.fill('input[name=pin]', hub.demo!.supervisor.pin);
   await sup.click('[data-testid=login-submit]');
   await sup.waitForSelector('[data-testid=collection-stats]');
+  const browserDay = await sup.evaluate(() => { const d = new Date(); return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`; });
+  const shownDay = await sup.inputValue('[data-testid=day]');
+  // either side of the hub's midnight, should the test straddle it
+  assert.ok([before, dayKey(new Date(), HUB_ZONE)].includes(shownDay), `the page shows the hub's day, not ${shownDay}`);
+  assert.is.not(shownDay, browserDay, 'the browser is on another calendar day than the hub');
   assert.is((await sup.textContent('[data-testid=coll-berhasil]'))?.trim(), '1');
   assert.is((await sup.textContent('[data-testid=coll-gagal]'))?.trim(), '0');
   // done in seconds: within the 2- and 1-minute standards

@@ -30,7 +30,11 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
-export async function launchBrowser(opts: { viewport?: { width: number; height: number } } = {}): Promise<TestBrowser> {
+/**
+ * `timezoneId` (IANA) sets the pages' clock zone, as a PC set to another zone than the hub's would
+ * (the default is this machine's).
+ */
+export async function launchBrowser(opts: { viewport?: { width: number; height: number }; timezoneId?: string } = {}): Promise<TestBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'ktp-chromium-'));
   let context: BrowserContext;
   try {
@@ -40,6 +44,7 @@ export async function launchBrowser(opts: { viewport?: { width: number; height: 
       args: CHROMIUM_ARGS,
       viewport: opts.viewport ?? { width: 1280, height: 800 },
       locale: 'id-ID',
+      ...(opts.timezoneId ? { timezoneId: opts.timezoneId } : {}),
     });
   } catch (err) {
     rmSync(profile, { recursive: true, force: true });
