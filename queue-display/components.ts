@@ -1,6 +1,13 @@
 /** Small Lit parts of the display: the clock and a counter's tile. */
 import { LitElement, css, html } from 'lit';
 
+/** The `hub-time-zone` meta tag the hub puts in the page, if it names a zone this browser knows. */
+function officeTimeZone(): string | undefined {
+  const tz = document.querySelector('meta[name="hub-time-zone"]')?.getAttribute('content');
+  if (!tz) return undefined;
+  try { new Intl.DateTimeFormat('en', { timeZone: tz }); return tz; } catch { return undefined; }
+}
+
 export class QdClock extends LitElement {
   static override properties = { now: { state: true } };
   declare now: Date;
@@ -28,9 +35,11 @@ export class QdClock extends LitElement {
   `;
 
   override render() {
-    // The display PC's own zone (set to WIB/WITA/WIT as the office is).
-    const time = this.now.toLocaleTimeString('id-ID', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-    const date = this.now.toLocaleDateString('id-ID', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+    // The office's zone as the hub gives it to the page (WIB/WITA/WIT), not whatever the display PC
+    // is set to: the waiting room compares this clock with the time on their tickets.
+    const timeZone = officeTimeZone();
+    const time = this.now.toLocaleTimeString('id-ID', { hour: '2-digit', minute: '2-digit', second: '2-digit', timeZone });
+    const date = this.now.toLocaleDateString('id-ID', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone });
     return html`<div class="time" data-testid="clock">${time}</div><div class="date">${date}</div>`;
   }
 }

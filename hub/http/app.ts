@@ -36,7 +36,7 @@ export function createHttpApp(hub: HubContext, uiDir: string, extraRoutes: Route
   }
   app.all('/api/*', (c) => c.json({ error: { code: 'NOT_FOUND', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
 
-  const serve = staticScreens(uiDir);
+  const serve = staticScreens(uiDir, { timeZone: hub.config.timezone });
   for (const screen of SCREENS) {
     app.get(`/${screen}`, (c) => c.redirect(`/${screen}/${new URL(c.req.url).search}`));
     app.get(`/${screen}/*`, (c) => serve(c, screen, c.req.path.slice(screen.length + 2)));

@@ -400,7 +400,7 @@ function TicketStep({ t, lang, ticket, service, onDone }: { t: KioskText; lang: 
           </div>
           <div>
             <dt>{t.takenAt}</dt>
-            <dd>
+            <dd data-testid="ticket-taken-at">
               {formatClock(ticket.issuedAt, lang)} · {formatDate(ticket.issuedAt, lang)}
             </dd>
           </div>

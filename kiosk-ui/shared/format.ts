@@ -1,16 +1,33 @@
-/** Formatting shared by the screens: times in the PC's own zone, waits in whole minutes. */
+/**
+ * Formatting shared by the screens: times in the office's zone (the one the hub prints tickets and
+ * receipts in, given to each page in its `hub-time-zone` meta tag), waits in whole minutes.
+ */
 export type Lang = 'id' | 'en';
 
-export function formatClock(iso: string | Date, lang: Lang = 'id'): string {
-  const d = typeof iso === 'string' ? new Date(iso) : iso;
-  if (Number.isNaN(d.getTime())) return '—';
-  return d.toLocaleTimeString(lang === 'id' ? 'id-ID' : 'en-GB', { hour: '2-digit', minute: '2-digit' });
+let zone: string | null | undefined;
+/** The office's IANA zone from the page, or undefined (then the PC's own zone is used). */
+export function hubTimeZone(): string | undefined {
+  if (zone === undefined) {
+    const v = typeof document === 'undefined' ? null : document.querySelector('meta[name="hub-time-zone"]')?.getAttribute('content') ?? null;
+    zone = v && isTimeZone(v) ? v : null;
+  }
+  return zone ?? undefined;
 }
 
-export function formatDate(iso: string | Date, lang: Lang = 'id'): string {
+function isTimeZone(tz: string): boolean {
+  try { new Intl.DateTimeFormat('en', { timeZone: tz }); return true; } catch { return false; }
+}
+
+export function formatClock(iso: string | Date, lang: Lang = 'id', timeZone: string | undefined = hubTimeZone()): string {
   const d = typeof iso === 'string' ? new Date(iso) : iso;
   if (Number.isNaN(d.getTime())) return '—';
-  return d.toLocaleDateString(lang === 'id' ? 'id-ID' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric' });
+  return d.toLocaleTimeString(lang === 'id' ? 'id-ID' : 'en-GB', { hour: '2-digit', minute: '2-digit', timeZone });
+}
+
+export function formatDate(iso: string | Date, lang: Lang = 'id', timeZone: string | undefined = hubTimeZone()): string {
+  const d = typeof iso === 'string' ? new Date(iso) : iso;
+  if (Number.isNaN(d.getTime())) return '—';
+  return d.toLocaleDateString(lang === 'id' ? 'id-ID' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone });
 }
 
 /** "± 12 menit" / "about 12 minutes"; under a minute reads as "less than a minute". */

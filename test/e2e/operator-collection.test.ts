@@ -160,9 +160,16 @@ test('the officer confirms the old KTP on the screen; the resident signs; the sc
   assert.ok(await page.isEnabled('[data-testid=act-reprint]'));
 });
 
-test('the stock lists move the card to "collected today"', async () => {
-  await page.locator('[data-testid=stock-collected] li[data-serial=KTPDEMO900001]').waitFor({ timeout: 10_000 });
+test('the stock lists move the card to "collected today", with the time in the office zone', async () => {
+  const item = page.locator('[data-testid=stock-collected] li[data-serial=KTPDEMO900001]');
+  await item.waitFor({ timeout: 10_000 });
   assert.is(await page.locator('[data-testid=stock-in] li[data-serial=KTPDEMO900001]').count(), 0);
+  const stock = await hub.api('GET', '/api/stock', op);
+  const at = new Date(stock.body.collected.find((x: { cardSerial: string }) => x.cardSerial === 'KTPDEMO900001').collectedAt);
+  const clock = (timeZone: string) => at.toLocaleTimeString('id-ID', { hour: '2-digit', minute: '2-digit', timeZone });
+  // the two zones are 26 hours apart, so the clocks differ by two hours
+  assert.match((await item.textContent()) ?? '', clock(HUB_ZONE));
+  assert.not.match((await item.textContent()) ?? '', clock(BROWSER_ZONE));
 });
 
 test('reprint, then close: the session leaves the screen', async () => {

@@ -29,7 +29,8 @@ test.before(async () => {
   uiDir = mkdtempSync(join(tmpdir(), 'e2e-ui-'));
   await buildUi({ outDir: uiDir });
   hub = await startTestHub({ mode: 'demo', uiDir });
-  browser = await launchBrowser();
+  // a browser clock ten hours from the office's (Asia/Jakarta): the screens must show office time
+  browser = await launchBrowser({ timezoneId: 'America/Sao_Paulo' });
 });
 
 test.after(async () => {
@@ -48,6 +49,14 @@ test('the display opens with its device token and shows every counter', async ()
   await display.waitForSelector('qd-counter-tile[data-counter="loket-1"]');
   assert.not.ok(display.url().includes('token='), 'the token is taken out of the address bar');
   assert.is(await display.locator('[data-testid=offline-banner]').count(), 0);
+});
+
+test('the display clock shows the office time, not the display PC\'s zone', async () => {
+  const hour = () => new Date().toLocaleTimeString('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone: 'Asia/Jakarta' }).slice(0, 2);
+  const before = hour();
+  const shown = ((await display.textContent('[data-testid=clock]')) ?? '').trim().slice(0, 2);
+  // either side of the hour, should the reading straddle it
+  assert.ok([before, hour()].includes(shown), `clock hour ${shown}, office hour ${before}`);
 });
 
 test('kiosk: a short NIK and an unknown region get their specific messages', async () => {
@@ -87,9 +96,13 @@ test('kiosk: a valid NIK leads to what to bring, the priority choice and the tic
   assert.is(await kiosk.locator('[data-testid=printer-fault]').count(), 0, 'the simulated printer printed it');
 });
 
-test('the printed ticket carries the number', async () => {
+test('the printed ticket carries the number, and the time the kiosk showed', async () => {
   const printed = hub.printer.getPrinted();
-  assert.ok(printed.some((p) => p.text.includes(issuedLabel)), `a printed ticket with ${issuedLabel}: ${JSON.stringify(printed.map((p) => p.text))}`);
+  const ticket = printed.find((p) => p.text.includes(issuedLabel));
+  assert.ok(ticket, `a printed ticket with ${issuedLabel}: ${JSON.stringify(printed.map((p) => p.text))}`);
+  const [, hh, mm] = /\d{2}-\d{2}-\d{4} (\d{2}):(\d{2})/.exec(ticket!.text) ?? [];
+  assert.ok(hh && mm, `a time on the ticket: ${ticket!.text}`);
+  assert.match((await kiosk.textContent('[data-testid=ticket-taken-at]')) ?? '', `${hh}.${mm}`);
   assert.ok(printed.every((p) => !p.text.includes(VALID_NIK)), 'the ticket does not print the NIK');
 });
 

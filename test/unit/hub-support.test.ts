@@ -6,6 +6,8 @@ import { FailureWindow } from '../../hub/auth/rate-limit.ts';
 import { AtRestCipher } from '../../hub/security/at-rest.ts';
 import { parseTicketQr, ticketQrText } from '../../hub/queue/ticket-qr.ts';
 import { randomBytes } from 'node:crypto';
+import { timeZoneMeta, withTimeZone } from '../../hub/http/static.ts';
+import { formatClock, formatDate } from '../../kiosk-ui/shared/format.ts';
 
 test('configuration: defaults, environment, and a clear error naming a bad field', () => {
   const cfg = loadConfig({});
@@ -69,3 +71,25 @@ test('ticket QR codes are recognised only when their MAC is right', () => {
 });
 
 test.run();
+
+test('every screen page is told the office zone: a meta tag before </head>, nothing else changed', () => {
+  const page = '<!doctype html>\n<html lang="id">\n<head>\n  <meta charset="utf-8">\n  <title>Kiosk</title>\n</head>\n<body><header>x</header></body>\n</html>\n';
+  const out = withTimeZone(page, 'Asia/Makassar');
+  assert.is(out.replace('  <meta name="hub-time-zone" content="Asia/Makassar">\n', ''), page);
+  assert.ok(out.indexOf('hub-time-zone') > out.indexOf('charset'), 'the charset stays first');
+  assert.ok(out.indexOf('hub-time-zone') < out.indexOf('</head>'));
+  assert.is(withTimeZone('<p>no head</p>', 'Asia/Jakarta'), '<p>no head</p>');
+  // the zone is validated by the configuration; the tag keeps only a zone name's characters anyway
+  assert.is(timeZoneMeta('Etc/GMT+12"><script>'), '<meta name="hub-time-zone" content="Etc/GMT+12script">');
+});
+
+test('screen times are in the office zone when given one: the same instant reads 07:30 in WIB, 09:30 in WIT', () => {
+  const at = '2026-12-02T00:30:00.000Z';
+  assert.is(formatClock(at, 'id', 'Asia/Jakarta'), '07.30');
+  assert.is(formatClock(at, 'id', 'Asia/Jayapura'), '09.30');
+  assert.is(formatClock(at, 'en', 'Asia/Makassar'), '08:30');
+  // the date turns with the office's midnight, not the PC's
+  assert.is(formatDate('2026-12-02T17:30:00.000Z', 'id', 'Asia/Jakarta'), '3 Desember 2026');
+  assert.is(formatDate('2026-12-02T17:30:00.000Z', 'id', 'UTC'), '2 Desember 2026');
+  assert.is(formatClock('not a time', 'id', 'Asia/Jakarta'), '—');
+});
