@@ -70,7 +70,6 @@ test('ticket QR codes are recognised only when their MAC is right', () => {
   assert.is(parseTicketQr(key, 'garbage'), null);
 });
 
-test.run();
 
 test('every screen page is told the office zone: a meta tag before </head>, nothing else changed', () => {
   const page = '<!doctype html>\n<html lang="id">\n<head>\n  <meta charset="utf-8">\n  <title>Kiosk</title>\n</head>\n<body><header>x</header></body>\n</html>\n';
@@ -93,3 +92,5 @@ test('screen times are in the office zone when given one: the same instant reads
   assert.is(formatDate('2026-12-02T17:30:00.000Z', 'id', 'UTC'), '2 Desember 2026');
   assert.is(formatClock('not a time', 'id', 'Asia/Jakarta'), '—');
 });
+
+test.run();
