@@ -1,11 +1,18 @@
 /** Small Lit parts of the display: the clock and a counter's tile. */
 import { LitElement, css, html } from 'lit';
 
-/** The `hub-time-zone` meta tag the hub puts in the page, if it names a zone this browser knows. */
+let officeZone: string | null | undefined;
+/**
+ * The `hub-time-zone` meta tag the hub puts in the page, if it names a zone this browser knows; read
+ * once, as the clock renders every second. (The display stays free of kiosk-ui's modules, so this
+ * small reader is its own.)
+ */
 function officeTimeZone(): string | undefined {
-  const tz = document.querySelector('meta[name="hub-time-zone"]')?.getAttribute('content');
-  if (!tz) return undefined;
-  try { new Intl.DateTimeFormat('en', { timeZone: tz }); return tz; } catch { return undefined; }
+  if (officeZone === undefined) {
+    const tz = document.querySelector('meta[name="hub-time-zone"]')?.getAttribute('content') ?? null;
+    try { officeZone = tz ? (new Intl.DateTimeFormat('en', { timeZone: tz }), tz) : null; } catch { officeZone = null; }
+  }
+  return officeZone ?? undefined;
 }
 
 export class QdClock extends LitElement {
