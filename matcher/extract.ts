@@ -338,7 +338,8 @@ export function extractTemplate(input: GrayImage, debug?: (d: ExtractDebug) => v
   if (debug) {
     debug({ width: w, height: h, mask: pmask, enhanced: enh, binary: bin, skeleton: skel });
   }
-  const field = fieldCells(ovx, ovy, mask, bq, bw, bh);
+  const flow = storedFlow(ovx, ovy, enh, pmask, w, h, bw, bh);
+  const field = fieldCells(flow.vx, flow.vy, mask, bq, bw, bh);
   return { template: { width: w, height: h, resolution: 500, quality, minutiae, field }, quality };
 }
 
@@ -346,6 +347,44 @@ export function extractTemplate(input: GrayImage, debug?: (d: ExtractDebug) => v
 const FIELD_BLOCKS = 2;
 /** a cell whose mean block quality is below this is noise more than flow, and is left out */
 const FIELD_MIN_QUALITY = 0.3;
+
+/** smoothing (in blocks) of the enhanced image's own flow, and that flow's share in the stored field */
+const ENHANCED_FLOW_SIGMA = 1.0;
+const ENHANCED_FLOW_SHARE = 0.65;
+
+/**
+ * The ridge flow stored in the template (doubled-angle vectors per block). The flow that steers
+ * the filters is smoothed over 2.2 blocks, which is what noisy regions need but which straightens
+ * curved and distorted ridges (a dry print's loop came out visibly straighter than its ridges, and
+ * its field then disagreed with the same finger's other impressions). The enhanced image's own
+ * gradients follow the ridges as the filters drew them, curves included; alone they also follow
+ * whatever the filters made of a poor region (DB3's EER rose from 1.80 to 2.15 %), so the stored
+ * flow is a blend of the two as unit vectors. Measured over the five conditions of
+ * robustness.ts: mean EER 1.72 -> 1.63 %, FMR1000 2.82 -> 2.61 %, the minutiae unchanged.
+ */
+function storedFlow(ovx: Float32Array, ovy: Float32Array, enh: Float32Array, pmask: Uint8Array, w: number, h: number, bw: number, bh: number): { vx: Float32Array; vy: Float32Array } {
+  const nb = bw * bh;
+  const ex = new Float32Array(nb), ey = new Float32Array(nb);
+  for (let y = 1; y < h - 1; y++) {
+    const brow = ((y / BS) | 0) * bw;
+    for (let x = 1; x < w - 1; x++) {
+      const p = y * w + x;
+      if (!pmask[p]) continue;
+      const gx = enh[p + 1]! - enh[p - 1]!, gy = enh[p + w]! - enh[p - w]!;
+      const bi = brow + ((x / BS) | 0);
+      ex[bi] += gx * gx - gy * gy; ey[bi] += 2 * gx * gy;
+    }
+  }
+  const sx = gaussBlur(ex, bw, bh, ENHANCED_FLOW_SIGMA), sy = gaussBlur(ey, bw, bh, ENHANCED_FLOW_SIGMA);
+  const vx = new Float32Array(nb), vy = new Float32Array(nb);
+  const share = ENHANCED_FLOW_SHARE;
+  for (let i = 0; i < nb; i++) {
+    const m1 = Math.hypot(ovx[i]!, ovy[i]!) || 1, m2 = Math.hypot(sx[i]!, sy[i]!) || 1;
+    vx[i] = (1 - share) * ovx[i]! / m1 + share * sx[i]! / m2;
+    vy[i] = (1 - share) * ovy[i]! / m1 + share * sy[i]! / m2;
+  }
+  return { vx, vy };
+}
 
 /**
  * The orientation field in coarse cells for the template: the doubled-angle vectors of a cell's
