@@ -78,13 +78,60 @@ const acrossW: Float32Array[] = []; // per period
   }
 })();
 
+/** Sizes shared by the stages: the image at 500 dpi and its grid of BS x BS blocks. */
+interface Geometry { w: number; h: number; n: number; bw: number; bh: number; nb: number }
+
+/**
+ * The extraction pipeline. Each stage is its own function: besides reading as the steps they are,
+ * V8 optimises small functions sooner and separately, where one function of 260 lines was compiled
+ * (and re-compiled after deoptimisations) whole, so the first images of a process were slow.
+ */
 export function extractTemplate(input: GrayImage, debug?: (d: ExtractDebug) => void): ExtractResult {
   const img = resampleTo(input, 500);
-  const w = img.width, h = img.height, n = w * h;
+  const w = img.width, h = img.height, bw = Math.ceil(w / BS), bh = Math.ceil(h / BS);
+  const g: Geometry = { w, h, n: w * h, bw, bh, nb: bw * bh };
   const px = img.pixels;
-  const bw = Math.ceil(w / BS), bh = Math.ceil(h / BS), nb = bw * bh;
+  const st = blockStatistics(px, g);
+  const { mask, coh } = segment(st, g);
+  const { ovx, ovy, ori } = orientationField(st, g);
+  const { obin, pmask } = orientationBins(ovx, ovy, mask, g);
+  const norm = normalise(px, st, g);
+  const along = alongRidge(norm, obin, mask, g);
+  const period = ridgePeriods(along, ori, mask, pmask, g);
+  const enh = acrossRidge(along, period, obin, mask, g);
+  const { bq, bqS } = blockQuality(enh, mask, coh, st.bcnt, g);
+  const bin = binarise(enh, pmask, g);
+  const skel = Uint8Array.from(bin);
+  thin(skel, w, h);
 
-  // --- gradients and block statistics
+  // distance (in blocks) to background, for minutia quality and border rejection
+  const bdist = blockDistance(mask, bw, bh);
+  const minutiae = findMinutiae(skel, w, h, (x, y) => {
+    const bi = ((y / BS) | 0) * bw + ((x / BS) | 0);
+    return { dist: bdist[bi]!, q: bqS[bi]!, ori: ori[bi]! };
+  });
+  const quality = imageQuality(mask, bq, minutiae.length, g);
+
+  if (debug) {
+    debug({ width: w, height: h, mask: pmask, enhanced: enh, binary: bin, skeleton: skel });
+  }
+  const flow = storedFlow(ovx, ovy, enh, pmask, w, h, bw, bh);
+  const field = fieldCells(flow.vx, flow.vy, mask, bq, bw, bh);
+  return { template: { width: w, height: h, resolution: 500, quality, minutiae, field }, quality };
+}
+
+interface BlockStatistics {
+  /** the gradient's structure tensor summed per block */
+  gxx: Float32Array; gyy: Float32Array; gxy: Float32Array;
+  /** grey-level sum, sum of squares and pixel count per block */
+  bsum: Float32Array; bsq: Float32Array; bcnt: Float32Array;
+  /** doubled-angle gradient vectors and mean gradient energy per block */
+  vx: Float32Array; vy: Float32Array; energy: Float32Array;
+}
+
+/** Sobel gradients and grey levels summed block by block. */
+function blockStatistics(px: Uint8Array, g: Geometry): BlockStatistics {
+  const { w, h, bw, bh, nb } = g;
   const gxx = new Float32Array(nb), gyy = new Float32Array(nb), gxy = new Float32Array(nb);
   const bsum = new Float32Array(nb), bsq = new Float32Array(nb), bcnt = new Float32Array(nb);
   // block by block, summing in locals; each sum is rounded to float32 at every step, as it was when
@@ -101,9 +148,9 @@ export function extractTemplate(input: GrayImage, debug?: (d: ExtractDebug) => v
           const xm = x > 0 ? x - 1 : 0, xp = x < w - 1 ? x + 1 : x;
           const a = px[ym * w + xm]!, b = px[ym * w + x]!, c = px[ym * w + xp]!;
           const d = px[y * w + xm]!, f = px[y * w + xp]!;
-          const g = px[yp * w + xm]!, hh = px[yp * w + x]!, i = px[yp * w + xp]!;
-          const gx = c + 2 * f + i - a - 2 * d - g;
-          const gy = g + 2 * hh + i - a - 2 * b - c;
+          const gg = px[yp * w + xm]!, hh = px[yp * w + x]!, i = px[yp * w + xp]!;
+          const gx = c + 2 * f + i - a - 2 * d - gg;
+          const gy = gg + 2 * hh + i - a - 2 * b - c;
           sxx = fr(sxx + gx * gx); syy = fr(syy + gy * gy); sxy = fr(sxy + gx * gy);
           const v = px[y * w + x]!;
           sum = fr(sum + v); sq = fr(sq + v * v);
@@ -113,30 +160,37 @@ export function extractTemplate(input: GrayImage, debug?: (d: ExtractDebug) => v
       gxx[bi] = sxx; gyy[bi] = syy; gxy[bi] = sxy; bsum[bi] = sum; bsq[bi] = sq; bcnt[bi] = (y1 - y0) * (x1 - x0);
     }
   }
-  // doubled-angle vectors of the gradient
   const vx = new Float32Array(nb), vy = new Float32Array(nb), energy = new Float32Array(nb);
   for (let i = 0; i < nb; i++) {
     vx[i] = gxx[i]! - gyy[i]!; vy[i] = 2 * gxy[i]!;
     energy[i] = (gxx[i]! + gyy[i]!) / bcnt[i]!;
   }
+  return { gxx, gyy, gxy, bsum, bsq, bcnt, vx, vy, energy };
+}
 
-  // --- segmentation on gradient energy
+/** Foreground blocks: enough gradient energy and coherence (the mask cleaned), and each block's coherence. */
+function segment(st: BlockStatistics, g: Geometry): { mask: Uint8Array; coh: Float32Array } {
+  const { bw, bh, nb } = g;
+  const { vx, vy, energy, bcnt } = st;
   const eS = boxBlur(energy, bw, bh, 1);
   const sorted = Float32Array.from(eS).sort();
   const p95 = sorted[Math.floor(sorted.length * 0.95)]!;
   const p05 = sorted[Math.floor(sorted.length * 0.05)]!;
   const thr = Math.max(p05 * 2.5, p95 * 0.12, 300);
   const svx = gaussBlur(vx, bw, bh, 1.5), svy = gaussBlur(vy, bw, bh, 1.5), sen = gaussBlur(energy, bw, bh, 1.5);
-  let mask: Uint8Array = new Uint8Array(nb);
+  const mask = new Uint8Array(nb);
   const coh = new Float32Array(nb);
   for (let i = 0; i < nb; i++) {
     coh[i] = Math.hypot(svx[i]!, svy[i]!) / (sen[i]! * bcnt[i]! + 1e-6);
     mask[i] = eS[i]! > thr && coh[i]! > 0.08 ? 1 : 0;
   }
-  mask = cleanMask(mask, bw, bh);
+  return { mask: cleanMask(mask, bw, bh), coh };
+}
 
-  // --- orientation field: smoothed doubled-angle vectors, wider where the print is noisy
-  const ovx = gaussBlur(vx, bw, bh, 2.2), ovy = gaussBlur(vy, bw, bh, 2.2);
+/** The ridge flow that steers the filters: smoothed doubled-angle vectors, and the ridge direction per block. */
+function orientationField(st: BlockStatistics, g: Geometry): { ovx: Float32Array; ovy: Float32Array; ori: Float32Array } {
+  const { bw, bh, nb } = g;
+  const ovx = gaussBlur(st.vx, bw, bh, 2.2), ovy = gaussBlur(st.vy, bw, bh, 2.2);
   // ridge direction angle per block (pixel coords), 0..π
   const ori = new Float32Array(nb);
   for (let i = 0; i < nb; i++) {
@@ -144,10 +198,16 @@ export function extractTemplate(input: GrayImage, debug?: (d: ExtractDebug) => v
     if (t >= Math.PI) t -= Math.PI;
     ori[i] = t;
   }
+  return { ovx, ovy, ori };
+}
 
-  // per-pixel orientation bin by bilinear interpolation of the doubled-angle field, only inside
-  // the mask, where the filters run (sharing one bin per 2x2 pixels was tried: it moved the mean
-  // EER from 1.28 to 1.88, see matcher/README.md)
+/**
+ * The foreground per pixel, and inside it each pixel's filter orientation bin by bilinear
+ * interpolation of the doubled-angle field (sharing one bin per 2x2 pixels was tried: it moved the
+ * mean EER from 1.28 to 1.88, see matcher/README.md).
+ */
+function orientationBins(ovx: Float32Array, ovy: Float32Array, mask: Uint8Array, g: Geometry): { obin: Uint8Array; pmask: Uint8Array } {
+  const { w, h, n, bw, bh } = g;
   const obin = new Uint8Array(n);
   const pmask = new Uint8Array(n);
   for (let y = 0; y < h; y++) {
@@ -171,12 +231,16 @@ export function extractTemplate(input: GrayImage, debug?: (d: ExtractDebug) => v
       obin[y * w + x] = directionBin(Y, X, NORI);
     }
   }
+  return { obin, pmask };
+}
 
-  // --- normalise: subtract local mean, divide by local std (block-wise, interpolated)
+/** Grey levels as ridge signal: local mean subtracted, divided by the local deviation (block-wise, smoothed). */
+function normalise(px: Uint8Array, st: BlockStatistics, g: Geometry): Float32Array {
+  const { w, h, n, bw, bh, nb } = g;
   const bmean = new Float32Array(nb), bstd = new Float32Array(nb);
   for (let i = 0; i < nb; i++) {
-    const m = bsum[i]! / bcnt[i]!;
-    bmean[i] = m; bstd[i] = Math.sqrt(Math.max(bsq[i]! / bcnt[i]! - m * m, 0));
+    const m = st.bsum[i]! / st.bcnt[i]!;
+    bmean[i] = m; bstd[i] = Math.sqrt(Math.max(st.bsq[i]! / st.bcnt[i]! - m * m, 0));
   }
   const mS = gaussBlur(bmean, bw, bh, 1.2), sS = gaussBlur(bstd, bw, bh, 1.2);
   const norm = new Float32Array(n);
@@ -187,15 +251,18 @@ export function extractTemplate(input: GrayImage, debug?: (d: ExtractDebug) => v
       for (let p = prow + bx * BS, end = prow + Math.min(w, bx * BS + BS); p < end; p++) norm[p] = (m - px[p]!) / sd; // ridges positive
     }
   }
+  return norm;
+}
 
-  // --- along-ridge smoothing
+/** Smoothing along the ridges (Gaussian over FILTER_TAPS pixels in each pixel's flow direction). */
+function alongRidge(norm: Float32Array, obin: Uint8Array, mask: Uint8Array, g: Geometry): Float32Array {
+  const { w, h, n, bw } = g;
   const a0 = alongW[0]!, a1 = alongW[1]!, a2 = alongW[2]!, a3 = alongW[3]!, a4 = alongW[4]!, a5 = alongW[5]!, a6 = alongW[6]!, a7 = alongW[7]!;
   const a8 = alongW[8]!, a9 = alongW[9]!, a10 = alongW[10]!, a11 = alongW[11]!, a12 = alongW[12]!, a13 = alongW[13]!, a14 = alongW[14]!;
   const along = new Float32Array(n);
   const nA = 2 * ALONG_R + 1;
-  // the filters' taps as offsets in this image's rows
+  // the filter's taps as offsets in this image's rows
   const alongLin = alongOff.map((o) => Int32Array.from({ length: nA }, (_, k) => o[2 * k + 1]! * w + o[2 * k]!));
-  const acrossLin = acrossOff.map((o) => Int32Array.from({ length: 2 * ACROSS_R + 1 }, (_, k) => o[2 * k + 1]! * w + o[2 * k]!));
   for (let y = 0; y < h; y++) {
     const brow = ((y / BS) | 0) * bw;
     const innerY = y >= ALONG_R && y < h - ALONG_R;
@@ -227,8 +294,12 @@ export function extractTemplate(input: GrayImage, debug?: (d: ExtractDebug) => v
       }
     }
   }
+  return along;
+}
 
-  // --- ridge period per block from the across-ridge profile of the smoothed image
+/** Ridge period per block, read from the across-ridge profile of the smoothed image, then smoothed. */
+function ridgePeriods(along: Float32Array, ori: Float32Array, mask: Uint8Array, pmask: Uint8Array, g: Geometry): Float32Array {
+  const { w, h, bw, bh, nb } = g;
   const period = new Float32Array(nb);
   const prof = new Float32Array(33);
   const periods: number[] = [];
@@ -252,11 +323,15 @@ export function extractTemplate(input: GrayImage, debug?: (d: ExtractDebug) => v
   }
   periods.sort((a, b) => a - b);
   const medT = periods.length ? periods[periods.length >> 1]! : 9;
-  const perS = smoothPeriod(period, mask, bw, bh, medT);
+  return smoothPeriod(period, mask, bw, bh, medT);
+}
 
-  // --- across-ridge Gabor
+/** The across-ridge Gabor, tuned per block to the local ridge period. */
+function acrossRidge(along: Float32Array, perS: Float32Array, obin: Uint8Array, mask: Uint8Array, g: Geometry): Float32Array {
+  const { w, h, n, bw } = g;
   const enh = new Float32Array(n);
   const nC = 2 * ACROSS_R + 1;
+  const acrossLin = acrossOff.map((o) => Int32Array.from({ length: nC }, (_, k) => o[2 * k + 1]! * w + o[2 * k]!));
   for (let y = 0; y < h; y++) {
     const brow = ((y / BS) | 0) * bw;
     const innerY = y >= ACROSS_R && y < h - ACROSS_R;
@@ -289,8 +364,12 @@ export function extractTemplate(input: GrayImage, debug?: (d: ExtractDebug) => v
       }
     }
   }
+  return enh;
+}
 
-  // --- block quality: coherence and ridge contrast after enhancement
+/** Block quality: raw coherence and the ridge contrast after enhancement; and the same smoothed. */
+function blockQuality(enh: Float32Array, mask: Uint8Array, coh: Float32Array, bcnt: Float32Array, g: Geometry): { bq: Float32Array; bqS: Float32Array } {
+  const { w, h, bw, bh, nb } = g;
   const benh = new Float32Array(nb);
   // in raster order, as each block's float32 sum has always been accumulated
   for (let y = 0; y < h; y++) {
@@ -308,39 +387,27 @@ export function extractTemplate(input: GrayImage, debug?: (d: ExtractDebug) => v
     const amp = benh[i]! / bcnt[i]!;
     bq[i] = Math.min(1, coh[i]! * 1.6) * Math.min(1, amp / 1.2);
   }
-  const bqS = gaussBlur(bq, bw, bh, 1);
+  return { bq, bqS: gaussBlur(bq, bw, bh, 1) };
+}
 
-  // --- binarise and thin
+/** Ridges where the enhanced signal is positive, without the specks and pinholes that thinning would turn into false minutiae. */
+function binarise(enh: Float32Array, pmask: Uint8Array, g: Geometry): Uint8Array {
+  const { w, h, n } = g;
   const bin = new Uint8Array(n);
   for (let p = 0; p < n; p++) bin[p] = pmask[p] && enh[p]! > 0 ? 1 : 0;
-  // specks of ridge and pinholes in ridges become false endings and loops after thinning
   removeSmall(bin, pmask, w, h, 1, 60);
   removeSmall(bin, pmask, w, h, 0, 100);
-  const skel = Uint8Array.from(bin);
-  thin(skel, w, h);
+  return bin;
+}
 
-  // distance (in blocks) to background, for minutia quality and border rejection
-  const bdist = blockDistance(mask, bw, bh);
-
-  const minutiae = findMinutiae(skel, w, h, (x, y) => {
-    const bi = ((y / BS) | 0) * bw + ((x / BS) | 0);
-    return { dist: bdist[bi]!, q: bqS[bi]!, ori: ori[bi]! };
-  });
-
-  // image quality: mean block quality over the print, scaled by usable area
+/** Image quality 0-100: mean block quality over the print, scaled by usable area and minutia count. */
+function imageQuality(mask: Uint8Array, bq: Float32Array, nMinutiae: number, g: Geometry): number {
   let fgCount = 0, qSum = 0;
-  for (let i = 0; i < nb; i++) if (mask[i]) { fgCount++; qSum += bq[i]!; }
+  for (let i = 0; i < g.nb; i++) if (mask[i]) { fgCount++; qSum += bq[i]!; }
   const areaMm2 = (fgCount * BS * BS) / (19.685 * 19.685);
   const areaFactor = Math.min(1, areaMm2 / 120);
-  const countFactor = Math.min(1, minutiae.length / 20);
-  const quality = fgCount === 0 ? 0 : Math.round(100 * Math.min(1, (qSum / fgCount) * 1.15) * areaFactor * (0.5 + 0.5 * countFactor));
-
-  if (debug) {
-    debug({ width: w, height: h, mask: pmask, enhanced: enh, binary: bin, skeleton: skel });
-  }
-  const flow = storedFlow(ovx, ovy, enh, pmask, w, h, bw, bh);
-  const field = fieldCells(flow.vx, flow.vy, mask, bq, bw, bh);
-  return { template: { width: w, height: h, resolution: 500, quality, minutiae, field }, quality };
+  const countFactor = Math.min(1, nMinutiae / 20);
+  return fgCount === 0 ? 0 : Math.round(100 * Math.min(1, (qSum / fgCount) * 1.15) * areaFactor * (0.5 + 0.5 * countFactor));
 }
 
 /** cells of the stored orientation field, in blocks per side */
@@ -372,7 +439,7 @@ function storedFlow(ovx: Float32Array, ovy: Float32Array, enh: Float32Array, pma
       if (!pmask[p]) continue;
       const gx = enh[p + 1]! - enh[p - 1]!, gy = enh[p + w]! - enh[p - w]!;
       const bi = brow + ((x / BS) | 0);
-      ex[bi] += gx * gx - gy * gy; ey[bi] += 2 * gx * gy;
+      ex[bi]! += gx * gx - gy * gy; ey[bi]! += 2 * gx * gy;
     }
   }
   const sx = gaussBlur(ex, bw, bh, ENHANCED_FLOW_SIGMA), sy = gaussBlur(ey, bw, bh, ENHANCED_FLOW_SIGMA);
