@@ -142,6 +142,24 @@ function blockStatistics(px: Uint8Array, g: Geometry): BlockStatistics {
     for (let bx = 0; bx < bw; bx++) {
       const x0 = bx * BS, x1 = Math.min(w, x0 + BS);
       let sxx = 0, syy = 0, sxy = 0, sum = 0, sq = 0;
+      if (y0 > 0 && x0 > 0 && y1 < h && x1 < w) {
+        // inside the image's frame every neighbour exists: no clamping (the same sums)
+        for (let y = y0; y < y1; y++) {
+          for (let p = y * w + x0, end = y * w + x1; p < end; p++) {
+            const a = px[p - w - 1]!, b = px[p - w]!, c = px[p - w + 1]!;
+            const d = px[p - 1]!, f = px[p + 1]!;
+            const gg = px[p + w - 1]!, hh = px[p + w]!, i = px[p + w + 1]!;
+            const gx = c + 2 * f + i - a - 2 * d - gg;
+            const gy = gg + 2 * hh + i - a - 2 * b - c;
+            sxx = fr(sxx + gx * gx); syy = fr(syy + gy * gy); sxy = fr(sxy + gx * gy);
+            const v = px[p]!;
+            sum = fr(sum + v); sq = fr(sq + v * v);
+          }
+        }
+        const bi = by * bw + bx;
+        gxx[bi] = sxx; gyy[bi] = syy; gxy[bi] = sxy; bsum[bi] = sum; bsq[bi] = sq; bcnt[bi] = (y1 - y0) * (x1 - x0);
+        continue;
+      }
       for (let y = y0; y < y1; y++) {
         const ym = y > 0 ? y - 1 : 0, yp = y < h - 1 ? y + 1 : y;
         for (let x = x0; x < x1; x++) {
@@ -217,18 +235,27 @@ function orientationBins(ovx: Float32Array, ovy: Float32Array, mask: Uint8Array,
       for (let p = prow + bx * BS, end = prow + Math.min(w, bx * BS + BS); p < end; p++) pmask[p] = 1;
     }
   }
+  // the interpolation's columns and weight along x, the same for every row
+  const cx0 = new Int32Array(w), cx1 = new Int32Array(w), cax = new Float64Array(w);
+  for (let x = 0; x < w; x++) {
+    const fx = Math.min(Math.max((x + 0.5) / BS - 0.5, 0), bw - 1);
+    const x0 = Math.floor(fx);
+    cx0[x] = x0; cx1[x] = Math.min(bw - 1, x0 + 1); cax[x] = fx - x0;
+  }
   for (let y = 0; y < h; y++) {
     const fy = Math.min(Math.max((y + 0.5) / BS - 0.5, 0), bh - 1);
     const y0 = Math.floor(fy), y1 = Math.min(bh - 1, y0 + 1), ay = fy - y0;
-    for (let x = 0; x < w; x++) {
-      if (!pmask[y * w + x]) continue;
-      const fx = Math.min(Math.max((x + 0.5) / BS - 0.5, 0), bw - 1);
-      const x0 = Math.floor(fx), x1 = Math.min(bw - 1, x0 + 1), ax = fx - x0;
+    const brow = ((y / BS) | 0) * bw;
+    for (let bx = 0; bx < bw; bx++) {
+      if (!mask[brow + bx]) continue;
+      for (let x = bx * BS, xEnd = Math.min(w, bx * BS + BS); x < xEnd; x++) {
+      const x0 = cx0[x]!, x1 = cx1[x]!, ax = cax[x]!;
       const i00 = y0 * bw + x0, i01 = y0 * bw + x1, i10 = y1 * bw + x0, i11 = y1 * bw + x1;
       const a = (1 - ax) * (1 - ay), b = ax * (1 - ay), c = (1 - ax) * ay, d = ax * ay;
       const X = a * ovx[i00]! + b * ovx[i01]! + c * ovx[i10]! + d * ovx[i11]!;
       const Y = a * ovy[i00]! + b * ovy[i01]! + c * ovy[i10]! + d * ovy[i11]!;
       obin[y * w + x] = directionBin(Y, X, NORI);
+      }
     }
   }
   return { obin, pmask };
@@ -432,14 +459,19 @@ const ENHANCED_FLOW_SHARE = 0.65;
 function storedFlow(ovx: Float32Array, ovy: Float32Array, enh: Float32Array, pmask: Uint8Array, w: number, h: number, bw: number, bh: number): { vx: Float32Array; vy: Float32Array } {
   const nb = bw * bh;
   const ex = new Float32Array(nb), ey = new Float32Array(nb);
+  // pmask is whole blocks of the block mask: masked-out blocks are skipped whole
   for (let y = 1; y < h - 1; y++) {
     const brow = ((y / BS) | 0) * bw;
-    for (let x = 1; x < w - 1; x++) {
-      const p = y * w + x;
-      if (!pmask[p]) continue;
-      const gx = enh[p + 1]! - enh[p - 1]!, gy = enh[p + w]! - enh[p - w]!;
-      const bi = brow + ((x / BS) | 0);
-      ex[bi]! += gx * gx - gy * gy; ey[bi]! += 2 * gx * gy;
+    for (let bx = 0; bx < bw; bx++) {
+      const bi = brow + bx;
+      if (!pmask[y * w + bx * BS]) continue;
+      let sx = ex[bi]!, sy = ey[bi]!;
+      for (let x = Math.max(1, bx * BS), xEnd = Math.min(w - 1, bx * BS + BS); x < xEnd; x++) {
+        const p = y * w + x;
+        const gx = enh[p + 1]! - enh[p - 1]!, gy = enh[p + w]! - enh[p - w]!;
+        sx = Math.fround(sx + (gx * gx - gy * gy)); sy = Math.fround(sy + 2 * gx * gy);
+      }
+      ex[bi] = sx; ey[bi] = sy;
     }
   }
   const sx = gaussBlur(ex, bw, bh, ENHANCED_FLOW_SIGMA), sy = gaussBlur(ey, bw, bh, ENHANCED_FLOW_SIGMA);

@@ -3,13 +3,24 @@
  * (spurs, short islands, bridges, facing endings of broken ridges, clusters, the print's border),
  * directions traced along the ridge, and a quality per minutia.
  */
-import { code8, RDX, RDY } from './thin.ts';
+import { RDX, RDY } from './thin.ts';
 import type { Minutia, MinutiaType } from './types.ts';
 
 /** quality factor of a minutia with another within CROWD_R (city-block px) */
 const CROWD_Q = 0.6, CROWD_R = 20;
 /** quality factor of a minutia whose direction is more than FLOW_TOL (rad) off the ridge flow */
 const FLOW_Q = 0.6, FLOW_TOL = 0.35;
+
+/**
+ * What a skeleton pixel is, by its 8-neighbour code: 1 an ending (one neighbour), 2 a branch point
+ * (three or more ridges leave it), 0 neither.
+ */
+const POINT_TYPE = new Uint8Array(256);
+for (let c = 0; c < 256; c++) {
+  let nbh = 0, trans = 0;
+  for (let k = 0; k < 8; k++) { const a = (c >> k) & 1; nbh += a; if (!a && (c >> ((k + 1) & 7)) & 1) trans++; }
+  POINT_TYPE[c] = nbh === 1 ? 1 : trans >= 3 ? 2 : 0;
+}
 
 interface Cand { x: number; y: number; type: MinutiaType; angle: number; q: number; alive: boolean; p: number }
 
@@ -41,12 +52,11 @@ export function findMinutiae(s: Uint8Array, w: number, h: number, info: (x: numb
   for (let y = 1; y < h - 1; y++) for (let x = 1; x < w - 1; x++) {
     const p = y * w + x;
     if (!s[p]) continue;
-    const c = code8(s, w, p);
-    let nbh = 0, trans = 0;
-    for (let k = 0; k < 8; k++) { const a = (c >> k) & 1; nbh += a; if (!a && (c >> ((k + 1) & 7)) & 1) trans++; }
-    let type: MinutiaType | 0 = 0;
-    if (nbh === 1) type = 1;
-    else if (trans >= 3) type = 2;
+    const up = p - w, dn = p + w;
+    // code8's bit order: E, NE, N, NW, W, SW, S, SE
+    const c = s[p + 1]! | (s[up + 1]! << 1) | (s[up]! << 2) | (s[up - 1]! << 3) |
+      (s[p - 1]! << 4) | (s[dn - 1]! << 5) | (s[dn]! << 6) | (s[dn + 1]! << 7);
+    const type = POINT_TYPE[c]! as MinutiaType | 0;
     if (!type) continue;
     // merge adjacent branch pixels
     if (type === 2) {
