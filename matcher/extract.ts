@@ -290,6 +290,9 @@ function alongRidge(norm: Float32Array, obin: Uint8Array, mask: Uint8Array, g: G
   const nA = 2 * ALONG_R + 1;
   // the filter's taps as offsets in this image's rows
   const alongLin = alongOff.map((o) => Int32Array.from({ length: nA }, (_, k) => o[2 * k + 1]! * w + o[2 * k]!));
+  // the taps' offsets of the last orientation bin, in locals: neighbouring pixels mostly share a bin
+  let bin = -1;
+  let o0 = 0, o1 = 0, o2 = 0, o3 = 0, o4 = 0, o5 = 0, o6 = 0, o7 = 0, o8 = 0, o9 = 0, o10 = 0, o11 = 0, o12 = 0, o13 = 0, o14 = 0;
   for (let y = 0; y < h; y++) {
     const brow = ((y / BS) | 0) * bw;
     const innerY = y >= ALONG_R && y < h - ALONG_R;
@@ -299,13 +302,18 @@ function alongRidge(norm: Float32Array, obin: Uint8Array, mask: Uint8Array, g: G
         const p = y * w + x;
         if (innerY && x >= ALONG_R && x < w - ALONG_R) {
           // away from the edges every tap is inside: no bounds checks, the weights sum to alongSum
-          const lin = alongLin[obin[p]!]!;
+          if (obin[p] !== bin) {
+            bin = obin[p]!;
+            const lin = alongLin[bin]!;
+            o0 = lin[0]!; o1 = lin[1]!; o2 = lin[2]!; o3 = lin[3]!; o4 = lin[4]!; o5 = lin[5]!; o6 = lin[6]!; o7 = lin[7]!;
+            o8 = lin[8]!; o9 = lin[9]!; o10 = lin[10]!; o11 = lin[11]!; o12 = lin[12]!; o13 = lin[13]!; o14 = lin[14]!;
+          }
           // the 15 taps written out (see FILTER_TAPS), summed in the loop's order: the same value
-          const s = 0 + a0 * norm[p + lin[0]!]! + a1 * norm[p + lin[1]!]! + a2 * norm[p + lin[2]!]! +
-            a3 * norm[p + lin[3]!]! + a4 * norm[p + lin[4]!]! + a5 * norm[p + lin[5]!]! +
-            a6 * norm[p + lin[6]!]! + a7 * norm[p + lin[7]!]! + a8 * norm[p + lin[8]!]! +
-            a9 * norm[p + lin[9]!]! + a10 * norm[p + lin[10]!]! + a11 * norm[p + lin[11]!]! +
-            a12 * norm[p + lin[12]!]! + a13 * norm[p + lin[13]!]! + a14 * norm[p + lin[14]!]!;
+          const s = 0 + a0 * norm[p + o0]! + a1 * norm[p + o1]! + a2 * norm[p + o2]! +
+            a3 * norm[p + o3]! + a4 * norm[p + o4]! + a5 * norm[p + o5]! +
+            a6 * norm[p + o6]! + a7 * norm[p + o7]! + a8 * norm[p + o8]! +
+            a9 * norm[p + o9]! + a10 * norm[p + o10]! + a11 * norm[p + o11]! +
+            a12 * norm[p + o12]! + a13 * norm[p + o13]! + a14 * norm[p + o14]!;
           along[p] = s / alongSum;
           continue;
         }
@@ -359,6 +367,8 @@ function acrossRidge(along: Float32Array, perS: Float32Array, obin: Uint8Array, 
   const enh = new Float32Array(n);
   const nC = 2 * ACROSS_R + 1;
   const acrossLin = acrossOff.map((o) => Int32Array.from({ length: nC }, (_, k) => o[2 * k + 1]! * w + o[2 * k]!));
+  let bin = -1;
+  let o0 = 0, o1 = 0, o2 = 0, o3 = 0, o4 = 0, o5 = 0, o6 = 0, o7 = 0, o8 = 0, o9 = 0, o10 = 0, o11 = 0, o12 = 0, o13 = 0, o14 = 0;
   for (let y = 0; y < h; y++) {
     const brow = ((y / BS) | 0) * bw;
     const innerY = y >= ACROSS_R && y < h - ACROSS_R;
@@ -372,12 +382,17 @@ function acrossRidge(along: Float32Array, perS: Float32Array, obin: Uint8Array, 
       for (let x = bx * BS, xEnd = Math.min(w, bx * BS + BS); x < xEnd; x++) {
         const p = y * w + x;
         if (innerY && x >= ACROSS_R && x < w - ACROSS_R) {
-          const lin = acrossLin[obin[p]!]!;
-          enh[p] = 0 + w0 * along[p + lin[0]!]! + w1 * along[p + lin[1]!]! + w2 * along[p + lin[2]!]! +
-            w3 * along[p + lin[3]!]! + w4 * along[p + lin[4]!]! + w5 * along[p + lin[5]!]! +
-            w6 * along[p + lin[6]!]! + w7 * along[p + lin[7]!]! + w8 * along[p + lin[8]!]! +
-            w9 * along[p + lin[9]!]! + w10 * along[p + lin[10]!]! + w11 * along[p + lin[11]!]! +
-            w12 * along[p + lin[12]!]! + w13 * along[p + lin[13]!]! + w14 * along[p + lin[14]!]!;
+          if (obin[p] !== bin) {
+            bin = obin[p]!;
+            const lin = acrossLin[bin]!;
+            o0 = lin[0]!; o1 = lin[1]!; o2 = lin[2]!; o3 = lin[3]!; o4 = lin[4]!; o5 = lin[5]!; o6 = lin[6]!; o7 = lin[7]!;
+            o8 = lin[8]!; o9 = lin[9]!; o10 = lin[10]!; o11 = lin[11]!; o12 = lin[12]!; o13 = lin[13]!; o14 = lin[14]!;
+          }
+          enh[p] = 0 + w0 * along[p + o0]! + w1 * along[p + o1]! + w2 * along[p + o2]! +
+            w3 * along[p + o3]! + w4 * along[p + o4]! + w5 * along[p + o5]! +
+            w6 * along[p + o6]! + w7 * along[p + o7]! + w8 * along[p + o8]! +
+            w9 * along[p + o9]! + w10 * along[p + o10]! + w11 * along[p + o11]! +
+            w12 * along[p + o12]! + w13 * along[p + o13]! + w14 * along[p + o14]!;
           continue;
         }
         const off = acrossOff[obin[p]!]!;
