@@ -48,7 +48,8 @@ function trace(s: Uint8Array, w: number, isMin: Uint8Array, p: number, q: number
 export function findMinutiae(s: Uint8Array, w: number, h: number, info: (x: number, y: number) => { dist: number; q: number; ori: number }): Minutia[] {
   const cands: Cand[] = [];
   const isMin = new Uint8Array(s.length);
-  const idx = new Int32Array(s.length).fill(-1);
+  // candidate index by pixel: a few hundred entries, where an array the image's size was 4 bytes a pixel
+  const idx = new Map<number, number>();
   for (let y = 1; y < h - 1; y++) for (let x = 1; x < w - 1; x++) {
     const p = y * w + x;
     if (!s[p]) continue;
@@ -65,7 +66,7 @@ export function findMinutiae(s: Uint8Array, w: number, h: number, info: (x: numb
       if (dup) { isMin[p] = 2; continue; }
     }
     isMin[p] = type;
-    idx[p] = cands.length;
+    idx.set(p, cands.length);
     cands.push({ x, y, type, angle: 0, q: 0, alive: true, p });
   }
   const DIR_LEN = 10;
@@ -88,7 +89,7 @@ export function findMinutiae(s: Uint8Array, w: number, h: number, info: (x: numb
       const ex = b.end % w, ey = (b.end / w) | 0;
       m.angle = Math.atan2(-(m.y - ey), m.x - ex);
       if (b.hitMin) {
-        const o = cands[idx[b.end]!];
+        const o = cands[idx.get(b.end) ?? -1];
         if (o && o.type === 2 && b.len <= SPUR) { m.alive = false; o.alive = false; }
         if (o && o.type === 1 && b.len <= ISLAND) { m.alive = false; o.alive = false; }
       } else if (b.len < 6) m.alive = false;
@@ -101,7 +102,7 @@ export function findMinutiae(s: Uint8Array, w: number, h: number, info: (x: numb
       const vs: [number, number][] = [];
       for (const b of branches.slice(0, 3)) {
         if (b.hitMin && b.len <= BRIDGE) {
-          const o = cands[idx[b.end]!];
+          const o = cands[idx.get(b.end) ?? -1];
           if (o && o.type === 2) { m.alive = false; o.alive = false; }
         }
         const ex = b.end % w, ey = (b.end / w) | 0;
