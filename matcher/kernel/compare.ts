@@ -3,9 +3,10 @@
 //
 // One direction of the 1:1 comparison (what match.ts documents: vote for root pairs through
 // similar edges, grow the best roots into pairings, score the well supported ones under their
-// alignment, fuse the orientation fields). The same arithmetic as the TypeScript it replaced, in
-// the same order and precision, so the scores are the same bit for bit: cos, sin and atan2 come
-// from the host's Math, the rest is IEEE arithmetic that wasm and JavaScript share.
+// alignment, fuse the orientation fields). When it replaced the TypeScript comparison it did the
+// same arithmetic in the same order and precision, so the scores were the same bit for bit; it is
+// the only implementation now. cos, sin and atan2 come from the host's Math, so that a score does
+// not depend on which libm the wasm engine would bring.
 //
 // Templates live in the module's memory in the layout that placeData in match.ts writes: a header of
 // offsets and sizes (the H_* fields below), then the arrays. The kernel only reads them.
@@ -68,6 +69,13 @@ const FA_HI: f64 = 0.95;
 const FA_CELLS: f64 = 10;
 const FIELD_FLOOR: f64 = 0.25;
 const FIELD_NONE: i32 = 255;
+// the paired directions count in the rotation like a pair of minutiae this far (px) from the
+// pairs' centroid: a few close pairs are aligned mostly by their directions, pairs spread over a
+// print mostly by their positions (matcher/README.md, "How it works")
+const DIR_LEVER: f64 = 80;
+// a best score at least this high (near or above the thresholds) is aligned again on its global pairs
+const REALIGN_FROM: f64 = 1.0;
+const REALIGN_MIN_PAIRS: i32 = 4;
 
 // --- scratch, laid out by setup()
 let sVotes: usize = 0; // f64[128*128]
@@ -87,6 +95,8 @@ let sGrown: usize = 0; // u32[128*128]
 let sFieldCos: usize = 0; // f64[128], written by the host
 let sFieldSin: usize = 0; // f64[128]
 let sOut: usize = 0; // f64[8], the detail of the last comparison
+let sReP: usize = 0; // i16[128], the best pairing's global pairs, to align it again
+let sReC: usize = 0; // i16[128]
 let gen: u32 = 0;
 let fuseMax: f64 = 0;
 
@@ -110,6 +120,8 @@ export function setup(base: usize): usize {
   sFieldCos = o; o += 128 * 8;
   sFieldSin = o; o += 128 * 8;
   sOut = o; o += 8 * 8;
+  sReP = o; o += 128 * 2;
+  sReC = o; o += 128 * 2;
   for (let i: usize = 0; i < 128; i++) { store<i16>(sP2c + (i << 1), -1); store<i16>(sC2p + (i << 1), -1); }
   const r = (1 - FA_LO) / (FA_HI - FA_LO);
   fuseMax = r * r;
@@ -242,11 +254,12 @@ export function compare(p: usize, c: usize, hs: usize, he: usize): f64 {
   // 4. score the pairings with nearly the best support; keep the best score
   let best: f64 = 0, bestPairs: f64 = 0, bestSupport: f64 = 0;
   let bInP: f64 = <f64>np, bInC: f64 = <f64>nc, bGp: f64 = 0, bFn: f64 = 0, bFa: f64 = 0;
+  let bestG: i32 = -1, second: f64 = 0;
   for (let g = 0; g < ng; g++) {
     const pairs = i32at(sGPairs, g);
     const support = <f64>load<f32>(sGSup + (<usize>g << 2));
     if (support < SUP_FRAC * maxSup) continue;
-    align(p, c, pairs, i32at(sGStart, g));
+    align(p, c, sGAllP, sGAllC, i32at(sGStart, g), pairs);
     globalPairs(p, c);
     let s = finalScore(support, ovGp, ovGpt, ovGerr, ovInP, ovInC);
     // the fields can raise a score by at most fuseMax: a pairing that cannot win is not checked
@@ -254,8 +267,28 @@ export function compare(p: usize, c: usize, hs: usize, he: usize): f64 {
     if (s < FIELD_FLOOR) { faN = 0; faAgree = 0; }
     else { fieldAgreement(p, c); s = fuse(s, faN, faAgree); }
     if (s > best) {
+      second = best;
       best = s; bestPairs = <f64>pairs; bestSupport = support; bFn = <f64>faN; bFa = faAgree;
-      bInP = ovInP; bInC = ovInC; bGp = <f64>ovGp;
+      bInP = ovInP; bInC = ovInC; bGp = <f64>ovGp; bestG = g;
+    } else if (s > second) second = s;
+  }
+  // 5. near the thresholds, align the best pairing again on its global pairs: they span the whole
+  // overlap, where the local pairing it grew from covers one region of it
+  if (best >= REALIGN_FROM) {
+    align(p, c, sGAllP, sGAllC, i32at(sGStart, bestG), i32at(sGPairs, bestG));
+    globalPairs(p, c);
+    const m = ovGp;
+    if (m >= REALIGN_MIN_PAIRS) {
+      memory.copy(sReP, sPairsP, <usize>m << 1);
+      memory.copy(sReC, sPairsC, <usize>m << 1);
+      align(p, c, sReP, sReC, 0, m);
+      globalPairs(p, c);
+      let s = finalScore(bestSupport, ovGp, ovGpt, ovGerr, ovInP, ovInC);
+      if (s < FIELD_FLOOR) { faN = 0; faAgree = 0; }
+      else { fieldAgreement(p, c); s = fuse(s, faN, faAgree); }
+      // the new alignment replaces the old one's score, but not below the next best pairing's
+      if (s >= second) { best = s; bFn = <f64>faN; bFa = faAgree; bInP = ovInP; bInC = ovInC; bGp = <f64>ovGp; }
+      else best = second;
     }
   }
   store<f64>(sOut, best); store<f64>(sOut + 8, bestPairs); store<f64>(sOut + 16, bestSupport); store<f64>(sOut + 24, bGp);
@@ -312,18 +345,35 @@ let ovGp: i32 = 0, ovGpt: i32 = 0;
 // alignment of the candidate onto the probe: p ~ R(-th) c + (tx, ty)
 let alTh: f64 = 0, alCo: f64 = 1, alSi: f64 = 0, alTx: f64 = 0, alTy: f64 = 0, alGx: f64 = 0, alGy: f64 = 0;
 
-function align(p: usize, c: usize, m: i32, o: i32): void {
+/**
+ * The rigid alignment of m pairs (probe minutiae ap[o..o+m), candidate minutiae ac[o..o+m)):
+ * translation by the centroids; rotation by least squares over the pairs' positions about their
+ * centroids (Procrustes), with the mean difference of the paired directions weighed in as if it
+ * were a pair DIR_LEVER px out. The directions alone (what this was before) carry each minutia's
+ * few degrees of tracing error into the rotation, which at 100 px from the centroid moves a
+ * minutia by several pixels; positions spread over the print fix the rotation better.
+ */
+function align(p: usize, c: usize, ap: usize, ac: usize, o: i32, m: i32): void {
   const pa = hp(p, H_A), ca = hp(c, H_A), px = hp(p, H_X), py = hp(p, H_Y), cx = hp(c, H_X), cy = hp(c, H_Y);
   let sx: f64 = 0, sy: f64 = 0, pxm: f64 = 0, pym: f64 = 0, cxm: f64 = 0, cym: f64 = 0;
   for (let i = o; i < o + m; i++) {
-    const pi = i16at(sGAllP, i), ci = i16at(sGAllC, i);
+    const pi = i16at(ap, i), ci = i16at(ac, i);
     const d = f32at(pa, pi) - f32at(ca, ci);
     sx += hostCos(d); sy += hostSin(d);
     pxm += f32at(px, pi); pym += f32at(py, pi); cxm += f32at(cx, ci); cym += f32at(cy, ci);
   }
   const fm = <f64>m;
   pxm /= fm; pym /= fm; cxm /= fm; cym /= fm;
-  const th = hostAtan2(sy, sx);
+  // sum of (candidate offset) x conj(probe offset) as a complex number, in pixel coordinates
+  let zr: f64 = 0, zi: f64 = 0;
+  for (let i = o; i < o + m; i++) {
+    const pi = i16at(ap, i), ci = i16at(ac, i);
+    const ux = f32at(cx, ci) - cxm, uy = f32at(cy, ci) - cym, vx = f32at(px, pi) - pxm, vy = f32at(py, pi) - pym;
+    zr += ux * vx + uy * vy; zi += ux * vy - uy * vx;
+  }
+  // the directions' angles are counter-clockwise on screen (y up), the positions' y runs down
+  zr += DIR_LEVER * DIR_LEVER * sx; zi -= DIR_LEVER * DIR_LEVER * sy;
+  const th = -hostAtan2(zi, zr);
   const co = hostCos(th), si = -hostSin(th);
   alTh = th; alCo = co; alSi = si;
   alTx = pxm - (co * cxm - si * cym); alTy = pym - (si * cxm + co * cym);
