@@ -10,16 +10,19 @@
  * Prints each database's EER and FMR1000 and the means. The spread between the conditions is the
  * noise to expect of any single figure; a change to the extractor or the matcher should be judged
  * on all of them, not on the first alone.
- *   npx tsx matcher/robustness.ts
+ *   npx tsx matcher/robustness.ts [--save FILE | --load FILE]
+ * Extraction is most of its minute: `--save` writes the templates of every condition to FILE (JSON)
+ * and `--load` scores those instead of extracting, so that a change to the comparison alone is
+ * judged in seconds. A saved file is only valid for the extractor that wrote it.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { errorRates } from './evaluate.ts';
 import { extractTemplate } from './extract.ts';
 import { decodeImage, resampleTo } from './image.ts';
 import { comparePrepared, prepareProbe } from './match.ts';
-import type { GrayImage } from './types.ts';
+import type { GrayImage, Template } from './types.ts';
 
 const root = process.env.KTP_DATASETS ?? fileURLToPath(new URL('../../shared/datasets/', import.meta.url));
 const DBS: [string, number][] = [['DB1_B', 500], ['DB2_B', 569], ['DB3_B', 500], ['DB4_B', 500]];
@@ -61,6 +64,19 @@ const CONDITIONS: [string, (img: GrayImage) => GrayImage][] = [
   ['sharpened', sharpen],
 ];
 
+const args = process.argv.slice(2);
+const option = (name: string): string | undefined => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
+const saveTo = option('--save'), loadFrom = option('--load');
+
+/** a template as JSON: the field's Uint8Array as a plain array */
+type StoredTemplate = Omit<Template, 'field'> & { field?: Omit<NonNullable<Template['field']>, 'dir'> & { dir: number[] } };
+const toStored = (t: Template): StoredTemplate => ({ ...t, field: t.field && { ...t.field, dir: Array.from(t.field.dir) } });
+const fromStored = (t: StoredTemplate): Template => ({ ...t, field: t.field && { ...t.field, dir: Uint8Array.from(t.field.dir) } });
+// condition -> database -> file name -> template
+type Store = Record<string, Record<string, Record<string, StoredTemplate>>>;
+const loaded: Store | null = loadFrom ? JSON.parse(readFileSync(loadFrom, 'utf8')) as Store : null;
+const saved: Store = {};
+
 const meanOf = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
 // the mean over all conditions: one figure to judge a change by, less at the mercy of the few
 // genuine pairs that decide each database's EER under any single condition
@@ -72,8 +88,11 @@ for (const [label, change] of CONDITIONS) {
     const files = readdirSync(dir).filter((f) => /^\d+_\d+\.tif$/.test(f)).sort();
     const items = files.map((f) => {
       const [finger, imp] = f.replace('.tif', '').split('_').map(Number) as [number, number];
-      const img = decodeImage(readFileSync(join(dir, f)), { dpi });
-      return { finger, probe: prepareProbe(extractTemplate(imp % 2 === 0 ? change(img) : img).template) };
+      const stored = loaded?.[label]?.[db]?.[f];
+      if (loaded && !stored) throw new Error(`${loadFrom} holds no template for ${label} ${db}/${f}: save it again`);
+      const template = stored ? fromStored(stored) : extractTemplate((imp % 2 === 0 ? change : (i: GrayImage) => i)(decodeImage(readFileSync(join(dir, f)), { dpi }))).template;
+      if (saveTo) ((saved[label] ??= {})[db] ??= {})[f] = toStored(template);
+      return { finger, probe: prepareProbe(template) };
     });
     const genuine: number[] = [], impostor: number[] = [];
     for (let i = 0; i < items.length; i++) for (let j = i + 1; j < items.length; j++) {
@@ -86,3 +105,4 @@ for (const [label, change] of CONDITIONS) {
   console.log(`${label.padEnd(22)} EER ${eers.map((v) => v.toFixed(2)).join(' / ')} mean ${meanOf(eers).toFixed(2)} | FMR1000 ${fmr1000s.map((v) => v.toFixed(2)).join(' / ')} mean ${meanOf(fmr1000s).toFixed(2)}`);
 }
 console.log(`${'all conditions'.padEnd(22)} mean EER ${meanOf(allEers).toFixed(2)} | mean FMR1000 ${meanOf(allFmr1000s).toFixed(2)}`);
+if (saveTo) writeFileSync(saveTo, JSON.stringify(saved));
