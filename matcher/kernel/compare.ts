@@ -398,13 +398,14 @@ function globalPairs(p: usize, c: usize): void {
     if (aj < 0) aj += TWO_PI; else if (aj >= TWO_PI) aj -= TWO_PI;
     const rg = Math.sqrt((X - gx) * (X - gx) + (Y - gy) * (Y - gy));
     const tol = Math.min(BUCKET, G_TOL + G_TOL_REL * rg);
-    const bx = <i32>Math.floor((X - pox) / BUCKET), by = <i32>Math.floor((Y - poy) / BUCKET);
+    // only the buckets that the tolerance window touches (tol <= BUCKET: at most 2 x 2 of them),
+    // in the order the 3 x 3 around the minutia's own bucket would visit them
+    const x0 = max(0, <i32>Math.floor((X - tol - pox) / BUCKET)), x1 = min(pbw - 1, <i32>Math.floor((X + tol - pox) / BUCKET));
+    const y0 = max(0, <i32>Math.floor((Y - tol - poy) / BUCKET)), y1 = min(pbh - 1, <i32>Math.floor((Y + tol - poy) / BUCKET));
     let bi: i32 = -1;
     let be: f64 = 1e9;
-    for (let yy = by - 1; yy <= by + 1; yy++) {
-      if (yy < 0 || yy >= pbh) continue;
-      for (let xx = bx - 1; xx <= bx + 1; xx++) {
-        if (xx < 0 || xx >= pbw) continue;
+    for (let yy = y0; yy <= y1; yy++) {
+      for (let xx = x0; xx <= x1; xx++) {
         const cell = yy * pbw + xx;
         for (let h = u16at(pbs, cell), end = u16at(pbs, cell + 1); h < end; h++) {
           const i = u8at(pbi, h);
