@@ -272,21 +272,32 @@ export function resampleTo(img: GrayImage, dpi = 500): GrayImage {
   }
   const { start: rs, idx: ri, w: rw } = filterTaps(sh, h, s);
   const out = new Uint8Array(w * h);
-  const acc = new Float64Array(w);
   for (let y = 0; y < h; y++) {
-    acc.fill(0);
-    for (let k = rs[y]!, end = rs[y + 1]!; k < end; k++) {
-      const wk = rw[k]!, from = ri[k]! * w;
-      for (let x = 0; x < w; x++) acc[x]! += wk * tmp[from + x]!;
-    }
-    const orow = y * w;
-    for (let x = 0; x < w; x++) {
-      const v = acc[x]!;
-      out[orow + x] = v < 0 ? 0 : v > 255 ? 255 : Math.round(v);
+    const k0 = rs[y]!, n = rs[y + 1]! - k0, orow = y * w;
+    // each output pixel sums its taps in tap order from 0, as one accumulator row did: the same
+    // value, without a pass over that row per tap; the usual tap counts written out
+    if (n === 2) {
+      const w0 = rw[k0]!, w1 = rw[k0 + 1]!, f0 = ri[k0]! * w, f1 = ri[k0 + 1]! * w;
+      for (let x = 0; x < w; x++) out[orow + x] = toByte(0 + w0 * tmp[f0 + x]! + w1 * tmp[f1 + x]!);
+    } else if (n === 3) {
+      const w0 = rw[k0]!, w1 = rw[k0 + 1]!, w2 = rw[k0 + 2]!, f0 = ri[k0]! * w, f1 = ri[k0 + 1]! * w, f2 = ri[k0 + 2]! * w;
+      for (let x = 0; x < w; x++) out[orow + x] = toByte(0 + w0 * tmp[f0 + x]! + w1 * tmp[f1 + x]! + w2 * tmp[f2 + x]!);
+    } else if (n === 4) {
+      const w0 = rw[k0]!, w1 = rw[k0 + 1]!, w2 = rw[k0 + 2]!, w3 = rw[k0 + 3]!;
+      const f0 = ri[k0]! * w, f1 = ri[k0 + 1]! * w, f2 = ri[k0 + 2]! * w, f3 = ri[k0 + 3]! * w;
+      for (let x = 0; x < w; x++) out[orow + x] = toByte(0 + w0 * tmp[f0 + x]! + w1 * tmp[f1 + x]! + w2 * tmp[f2 + x]! + w3 * tmp[f3 + x]!);
+    } else {
+      for (let x = 0; x < w; x++) {
+        let v = 0;
+        for (let k = k0; k < k0 + n; k++) v += rw[k]! * tmp[ri[k]! * w + x]!;
+        out[orow + x] = toByte(v);
+      }
     }
   }
   return { width: w, height: h, dpi, pixels: out };
 }
+
+const toByte = (v: number): number => (v < 0 ? 0 : v > 255 ? 255 : Math.round(v));
 
 /** One output sample's source indices and weights, for all outputs in flat arrays: output o uses entries start[o]..start[o+1]. */
 interface Taps { start: Int32Array; idx: Int32Array; w: Float32Array }
