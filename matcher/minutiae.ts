@@ -54,7 +54,7 @@ export function findMinutiae(s: Uint8Array, w: number, h: number, info: (x: numb
     const p = y * w + x;
     if (!s[p]) continue;
     const up = p - w, dn = p + w;
-    // code8's bit order: E, NE, N, NW, W, SW, S, SE
+    // the neighbour code's bit order (thin.ts): E, NE, N, NW, W, SW, S, SE
     const c = s[p + 1]! | (s[up + 1]! << 1) | (s[up]! << 2) | (s[up - 1]! << 3) |
       (s[p - 1]! << 4) | (s[dn - 1]! << 5) | (s[dn]! << 6) | (s[dn + 1]! << 7);
     const type = POINT_TYPE[c]! as MinutiaType | 0;

@@ -7,11 +7,8 @@
 export const RDX = [1, 1, 0, -1, -1, -1, 0, 1];
 export const RDY = [0, -1, -1, -1, 0, 1, 1, 1];
 
-export function code8(s: Uint8Array, w: number, p: number): number {
-  let c = 0;
-  for (let k = 0; k < 8; k++) if (s[p + RDY[k]! * w + RDX[k]!]) c |= 1 << k;
-  return c;
-}
+// A pixel's neighbour code: bit k set when the neighbour at (RDX[k], RDY[k]) is, so E, NE, N, NW,
+// W, SW, S, SE from bit 0 to bit 7.
 
 // Zhang-Suen decisions for each neighbour code, per sub-iteration.
 const ZS1 = new Uint8Array(256), ZS2 = new Uint8Array(256), SIMPLE = new Uint8Array(256);
@@ -42,28 +39,48 @@ const ZS1 = new Uint8Array(256), ZS2 = new Uint8Array(256), SIMPLE = new Uint8Ar
   }
 })();
 
+// The same decisions indexed by a pixel's 3 x 3 window as three 3-bit rows (up << 6 | middle << 3 |
+// down, each row's bits west to east from bit 2 to bit 0, the centre ignored): moving one pixel
+// east shifts each row and reads only the new east column.
+const ZS1W = new Uint8Array(512), ZS2W = new Uint8Array(512);
+for (let win = 0; win < 512; win++) {
+  const u = win >> 6, m = (win >> 3) & 7, d = win & 7;
+  // the neighbour code's bit order: E, NE, N, NW, W, SW, S, SE
+  const c = (m & 1) | ((u & 1) << 1) | (((u >> 1) & 1) << 2) | (((u >> 2) & 1) << 3) |
+    (((m >> 2) & 1) << 4) | (((d >> 2) & 1) << 5) | (((d >> 1) & 1) << 6) | ((d & 1) << 7);
+  ZS1W[win] = ZS1[c]!; ZS2W[win] = ZS2[c]!;
+}
+
 export function thin(s: Uint8Array, w: number, h: number): void {
   // clear the frame so that neighbour reads never leave the image
   for (let x = 0; x < w; x++) { s[x] = 0; s[(h - 1) * w + x] = 0; }
   for (let y = 0; y < h; y++) { s[y * w] = 0; s[y * w + w - 1] = 0; }
   let n = 0;
   for (let p = 0; p < s.length; p++) if (s[p]) n++;
-  let pts = new Int32Array(n);
+  const pts = new Int32Array(n);
   n = 0;
   for (let p = 0; p < s.length; p++) if (s[p]) pts[n++] = p;
   const del = new Int32Array(n);
   for (let iter = 0; iter < 40; iter++) {
     let changed = 0;
     for (let sub = 0; sub < 2; sub++) {
-      const table = sub ? ZS2 : ZS1;
+      const table = sub ? ZS2W : ZS1W;
       let nd = 0;
+      // the image does not change during a sub-iteration (deletions are applied after it), so the
+      // window of the pixel east of the last one is that window shifted
+      let last = -2, u = 0, m = 0, d = 0;
       for (let i = 0; i < n; i++) {
         const p = pts[i]!;
         const up = p - w, dn = p + w;
-        // same bit order as code8: E, NE, N, NW, W, SW, S, SE
-        const c = s[p + 1]! | (s[up + 1]! << 1) | (s[up]! << 2) | (s[up - 1]! << 3) |
-          (s[p - 1]! << 4) | (s[dn - 1]! << 5) | (s[dn]! << 6) | (s[dn + 1]! << 7);
-        if (table[c]) del[nd++] = p;
+        if (p === last + 1) {
+          u = ((u << 1) | s[up + 1]!) & 7; m = ((m << 1) | s[p + 1]!) & 7; d = ((d << 1) | s[dn + 1]!) & 7;
+        } else {
+          u = (s[up - 1]! << 2) | (s[up]! << 1) | s[up + 1]!;
+          m = (s[p - 1]! << 2) | (s[p]! << 1) | s[p + 1]!;
+          d = (s[dn - 1]! << 2) | (s[dn]! << 1) | s[dn + 1]!;
+        }
+        last = p;
+        if (table[(u << 6) | (m << 3) | d]) del[nd++] = p;
       }
       for (let i = 0; i < nd; i++) s[del[i]!] = 0;
       changed += nd;
@@ -73,6 +90,13 @@ export function thin(s: Uint8Array, w: number, h: number): void {
     for (let i = 0; i < n; i++) if (s[pts[i]!]) pts[m++] = pts[i]!;
     n = m;
   }
-  pts = pts.subarray(0, n);
-  for (const p of pts) if (s[p] && SIMPLE[code8(s, w, p)]) s[p] = 0;
+  // one pixel at a time: each removal changes its neighbours' codes
+  for (let i = 0; i < n; i++) {
+    const p = pts[i]!;
+    if (!s[p]) continue;
+    const up = p - w, dn = p + w;
+    const c = s[p + 1]! | (s[up + 1]! << 1) | (s[up]! << 2) | (s[up - 1]! << 3) |
+      (s[p - 1]! << 4) | (s[dn - 1]! << 5) | (s[dn]! << 6) | (s[dn + 1]! << 7);
+    if (SIMPLE[c]) s[p] = 0;
+  }
 }
