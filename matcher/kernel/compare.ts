@@ -255,6 +255,8 @@ export function compare(p: usize, c: usize, hs: usize, he: usize): f64 {
   let best: f64 = 0, bestPairs: f64 = 0, bestSupport: f64 = 0;
   let bInP: f64 = <f64>np, bInC: f64 = <f64>nc, bGp: f64 = 0, bFn: f64 = 0, bFa: f64 = 0;
   let bestG: i32 = -1, second: f64 = 0;
+  // the detail of the runner-up, reported if the realigned best falls below it
+  let sPairs: f64 = 0, sSupport: f64 = 0, sInP: f64 = <f64>np, sInC: f64 = <f64>nc, sGp: f64 = 0, sFn: f64 = 0, sFa: f64 = 0;
   for (let g = 0; g < ng; g++) {
     const pairs = i32at(sGPairs, g);
     const support = <f64>load<f32>(sGSup + (<usize>g << 2));
@@ -267,10 +269,12 @@ export function compare(p: usize, c: usize, hs: usize, he: usize): f64 {
     if (s < FIELD_FLOOR) { faN = 0; faAgree = 0; }
     else { fieldAgreement(p, c); s = fuse(s, faN, faAgree); }
     if (s > best) {
-      second = best;
+      second = best; sPairs = bestPairs; sSupport = bestSupport; sInP = bInP; sInC = bInC; sGp = bGp; sFn = bFn; sFa = bFa;
       best = s; bestPairs = <f64>pairs; bestSupport = support; bFn = <f64>faN; bFa = faAgree;
       bInP = ovInP; bInC = ovInC; bGp = <f64>ovGp; bestG = g;
-    } else if (s > second) second = s;
+    } else if (s > second) {
+      second = s; sPairs = <f64>pairs; sSupport = support; sInP = ovInP; sInC = ovInC; sGp = <f64>ovGp; sFn = <f64>faN; sFa = faAgree;
+    }
   }
   // 5. near the thresholds, align the best pairing again on its global pairs: they span the whole
   // overlap, where the local pairing it grew from covers one region of it
@@ -288,7 +292,7 @@ export function compare(p: usize, c: usize, hs: usize, he: usize): f64 {
       else { fieldAgreement(p, c); s = fuse(s, faN, faAgree); }
       // the new alignment replaces the old one's score, but not below the next best pairing's
       if (s >= second) { best = s; bFn = <f64>faN; bFa = faAgree; bInP = ovInP; bInC = ovInC; bGp = <f64>ovGp; }
-      else best = second;
+      else { best = second; bestPairs = sPairs; bestSupport = sSupport; bInP = sInP; bInC = sInC; bGp = sGp; bFn = sFn; bFa = sFa; }
     }
   }
   store<f64>(sOut, best); store<f64>(sOut + 8, bestPairs); store<f64>(sOut + 16, bestSupport); store<f64>(sOut + 24, bGp);
