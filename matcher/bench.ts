@@ -56,7 +56,8 @@ console.log(`extract all ${times.length} images: median ${median(times).toFixed(
     for (let i = rep; i < T.length; i += 4) for (let j = 0; j < T.length; j++) { compare(T[i]!, T[j]!); n++; }
     rates.push(n / ((performance.now() - t0) / 1000));
   }
-  console.log(`1:1 one core: ${median(rates).toFixed(0)} matches/s (compare(a, b), symmetric, real templates; median of 5 runs of ${Math.round(T.length * T.length / 4)})`);
+  // the spread of the runs says how far the host's speed moved while they ran (see README, "Speed")
+  console.log(`1:1 one core: ${median(rates).toFixed(0)} matches/s (compare(a, b), symmetric, real templates; median of 5 runs of ${Math.round(T.length * T.length / 4)}, ${Math.min(...rates).toFixed(0)}-${Math.max(...rates).toFixed(0)})`);
   // the same with templates never seen before: each comparison also prepares both
   const fresh = (t: Template): Template => ({ ...t, minutiae: t.minutiae.slice() });
   let m = 0;
