@@ -106,9 +106,10 @@ export function extractTemplate(input: GrayImage, debug?: (d: ExtractDebug) => v
 
   // distance (in blocks) to background, for minutia quality and border rejection
   const bdist = blockDistance(mask, bw, bh);
+  const clarity = blockClarity(norm, enh, mask, g);
   const minutiae = findMinutiae(skel, w, h, (x, y) => {
     const bi = ((y / BS) | 0) * bw + ((x / BS) | 0);
-    return { dist: bdist[bi]!, q: bqS[bi]!, ori: ori[bi]! };
+    return { dist: bdist[bi]!, q: bqS[bi]! * Math.min(1, clarity[bi]! / CLARITY_FULL), ori: ori[bi]! };
   });
   const quality = imageQuality(mask, bq, minutiae.length, g);
 
@@ -430,6 +431,38 @@ function blockQuality(enh: Float32Array, mask: Uint8Array, coh: Float32Array, bc
     bq[i] = Math.min(1, coh[i]! * 1.6) * Math.min(1, amp / 1.2);
   }
   return { bq, bqS: gaussBlur(bq, bw, bh, 1) };
+}
+
+/**
+ * a minutia where the enhanced ridges explain less of the image than this (their correlation) counts
+ * for proportionally less, down to removal below the quality cut: smudged or wet regions, where the
+ * filters draw ridges that the image hardly shows (matcher/README.md, "How it works")
+ */
+const CLARITY_FULL = 0.55;
+
+/**
+ * Per block, how well the enhanced ridges explain the normalised image: their correlation (clean print
+ * 0.8-0.96, smudged or dry 0.5-0.7), smoothed over a block.
+ */
+function blockClarity(norm: Float32Array, enh: Float32Array, mask: Uint8Array, g: Geometry): Float32Array {
+  const { w, h, bw, bh, nb } = g;
+  const ne = new Float64Array(nb), nn = new Float64Array(nb), ee = new Float64Array(nb);
+  for (let y = 0; y < h; y++) {
+    const brow = ((y / BS) | 0) * bw, prow = y * w;
+    for (let bx = 0; bx < bw; bx++) {
+      const b = brow + bx;
+      if (!mask[b]) continue;
+      let sne = ne[b]!, snn = nn[b]!, see = ee[b]!;
+      for (let p = prow + bx * BS, end = prow + Math.min(w, bx * BS + BS); p < end; p++) {
+        const a = norm[p]!, e = enh[p]!;
+        sne += a * e; snn += a * a; see += e * e;
+      }
+      ne[b] = sne; nn[b] = snn; ee[b] = see;
+    }
+  }
+  const c = new Float32Array(nb);
+  for (let i = 0; i < nb; i++) c[i] = mask[i] && nn[i]! > 0 && ee[i]! > 0 ? Math.max(0, ne[i]! / Math.sqrt(nn[i]! * ee[i]!)) : 0;
+  return gaussBlur(c, bw, bh, 1);
 }
 
 /** Ridges where the enhanced signal is positive, without the specks and pinholes that thinning would turn into false minutiae. */

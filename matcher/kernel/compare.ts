@@ -55,7 +55,15 @@ const A_TOL: f64 = 0.3;
 const INV_A_TOL: f64 = 1 / A_TOL;
 const ROT_TOL: f64 = 0.4;
 const TYPE_W: f64 = 0.8;
-const N_ROOTS: i32 = 6;
+// the vote's best N_FIRST roots are always grown; the rest of its best N_ROOTS only when the first
+// ones scored EXTRA_FROM or more (a comparison that found something, where a better alignment may
+// hide behind a root the vote ranked lower), and then not the roots that the best alignment already
+// pairs (they grow into what was found); see matcher/README.md, "How it works"
+const N_ROOTS: i32 = 12;
+const N_FIRST: i32 = 6;
+const EXTRA_FROM: f64 = 0.25;
+// a root lies on the best alignment if that alignment maps it within this many G_TOL (and G_ATOL)
+const ON_BEST_TOL: f64 = 2;
 const SUP_FRAC: f64 = 0.8;
 const OV_MARGIN: f64 = 12;
 const MASK_CELL: f64 = 6;
@@ -228,52 +236,68 @@ export function compare(p: usize, c: usize, hs: usize, he: usize): f64 {
     store<f64>(rs + (<usize>i << 3), v);
     seti32(roots, i, k);
   }
-  // 3. grow a pairing from each root not already inside one
+  // 3. grow a pairing from each root not already inside one, 4. score the pairings with nearly the
+  // best support; keep the best score. In two passes: the first roots, then the extra ones.
   const grown = sGrown;
   gen++;
   if (gen == 0xffffffff) { memory.fill(grown, 0, 128 * 128 * 4); gen = 1; }
   let ng: i32 = 0, used: i32 = 0;
   let maxSup: f64 = 0;
-  for (let r = 0; r < nr; r++) {
-    const k = i32at(roots, r);
-    if (load<u32>(grown + (<usize>k << 2)) == gen) continue;
-    const pi = k / nc, ci = k - pi * nc;
-    const res = grow(p, c, pi, ci);
-    const pairs = res >> 16;
-    const support = <f64>(res & 0xffff) / 8;
-    for (let i = 0; i < pairs; i++) store<u32>(grown + (<usize>(i16at(sPairsP, i) * nc + i16at(sPairsC, i)) << 2), gen);
-    if (pairs < 3) continue;
-    seti32(sGPairs, ng, pairs);
-    store<f32>(sGSup + (<usize>ng << 2), <f32>support);
-    seti32(sGStart, ng, used);
-    for (let i = 0; i < pairs; i++) { seti16(sGAllP, used + i, i16at(sPairsP, i)); seti16(sGAllC, used + i, i16at(sPairsC, i)); }
-    used += pairs;
-    if (support > maxSup) maxSup = support;
-    ng++;
-  }
-  // 4. score the pairings with nearly the best support; keep the best score
   let best: f64 = 0, bestPairs: f64 = 0, bestSupport: f64 = 0;
   let bInP: f64 = <f64>np, bInC: f64 = <f64>nc, bGp: f64 = 0, bFn: f64 = 0, bFa: f64 = 0;
   let bestG: i32 = -1, second: f64 = 0;
+  // the best pairing's alignment
+  let bCo: f64 = 1, bSi: f64 = 0, bTx: f64 = 0, bTy: f64 = 0, bTh: f64 = 0;
   // the detail of the runner-up, reported if the realigned best falls below it
   let sPairs: f64 = 0, sSupport: f64 = 0, sInP: f64 = <f64>np, sInC: f64 = <f64>nc, sGp: f64 = 0, sFn: f64 = 0, sFa: f64 = 0;
-  for (let g = 0; g < ng; g++) {
-    const pairs = i32at(sGPairs, g);
-    const support = <f64>load<f32>(sGSup + (<usize>g << 2));
-    if (support < SUP_FRAC * maxSup) continue;
-    align(p, c, sGAllP, sGAllC, i32at(sGStart, g), pairs);
-    globalPairs(p, c);
-    let s = finalScore(support, ovGp, ovGpt, ovGerr, ovInP, ovInC);
-    // the fields can raise a score by at most fuseMax: a pairing that cannot win is not checked
-    if (s * fuseMax <= best) continue;
-    if (s < FIELD_FLOOR) { faN = 0; faAgree = 0; }
-    else { fieldAgreement(p, c); s = fuse(s, faN, faAgree); }
-    if (s > best) {
-      second = best; sPairs = bestPairs; sSupport = bestSupport; sInP = bInP; sInC = bInC; sGp = bGp; sFn = bFn; sFa = bFa;
-      best = s; bestPairs = <f64>pairs; bestSupport = support; bFn = <f64>faN; bFa = faAgree;
-      bInP = ovInP; bInC = ovInC; bGp = <f64>ovGp; bestG = g;
-    } else if (s > second) {
-      second = s; sPairs = <f64>pairs; sSupport = support; sInP = ovInP; sInC = ovInC; sGp = <f64>ovGp; sFn = <f64>faN; sFa = faAgree;
+  for (let pass = 0; pass < 2; pass++) {
+    const r0 = pass == 0 ? 0 : N_FIRST, r1 = pass == 0 ? min(nr, N_FIRST) : nr;
+    if (pass == 1 && (best < EXTRA_FROM || r1 <= r0)) break;
+    const g0 = ng;
+    for (let r = r0; r < r1; r++) {
+      const k = i32at(roots, r);
+      if (load<u32>(grown + (<usize>k << 2)) == gen) continue;
+      const pi = k / nc, ci = k - pi * nc;
+      if (pass == 1) {
+        // a root the best alignment already pairs grows into what was found
+        const xj = f32at(hp(c, H_X), ci), yj = f32at(hp(c, H_Y), ci);
+        const X = bCo * xj - bSi * yj + bTx, Y = bSi * xj + bCo * yj + bTy;
+        const dx = f32at(hp(p, H_X), pi) - X, dy = f32at(hp(p, H_Y), pi) - Y;
+        const da = Math.abs(adiff(f32at(hp(c, H_A), ci) + bTh, f32at(hp(p, H_A), pi)));
+        if (dx * dx + dy * dy <= ON_BEST_TOL * ON_BEST_TOL * G_TOL * G_TOL && da <= G_ATOL) continue;
+      }
+      const res = grow(p, c, pi, ci);
+      const pairs = res >> 16;
+      const support = <f64>(res & 0xffff) / 8;
+      for (let i = 0; i < pairs; i++) store<u32>(grown + (<usize>(i16at(sPairsP, i) * nc + i16at(sPairsC, i)) << 2), gen);
+      if (pairs < 3) continue;
+      seti32(sGPairs, ng, pairs);
+      store<f32>(sGSup + (<usize>ng << 2), <f32>support);
+      seti32(sGStart, ng, used);
+      for (let i = 0; i < pairs; i++) { seti16(sGAllP, used + i, i16at(sPairsP, i)); seti16(sGAllC, used + i, i16at(sPairsC, i)); }
+      used += pairs;
+      if (support > maxSup) maxSup = support;
+      ng++;
+    }
+    for (let g = g0; g < ng; g++) {
+      const pairs = i32at(sGPairs, g);
+      const support = <f64>load<f32>(sGSup + (<usize>g << 2));
+      if (support < SUP_FRAC * maxSup) continue;
+      align(p, c, sGAllP, sGAllC, i32at(sGStart, g), pairs);
+      globalPairs(p, c);
+      let s = finalScore(support, ovGp, ovGpt, ovGerr, ovInP, ovInC);
+      // the fields can raise a score by at most fuseMax: a pairing that cannot win is not checked
+      if (s * fuseMax <= best) continue;
+      if (s < FIELD_FLOOR) { faN = 0; faAgree = 0; }
+      else { fieldAgreement(p, c); s = fuse(s, faN, faAgree); }
+      if (s > best) {
+        second = best; sPairs = bestPairs; sSupport = bestSupport; sInP = bInP; sInC = bInC; sGp = bGp; sFn = bFn; sFa = bFa;
+        best = s; bestPairs = <f64>pairs; bestSupport = support; bFn = <f64>faN; bFa = faAgree;
+        bInP = ovInP; bInC = ovInC; bGp = <f64>ovGp; bestG = g;
+        bCo = alCo; bSi = alSi; bTx = alTx; bTy = alTy; bTh = alTh;
+      } else if (s > second) {
+        second = s; sPairs = <f64>pairs; sSupport = support; sInP = ovInP; sInC = ovInC; sGp = <f64>ovGp; sFn = <f64>faN; sFa = faAgree;
+      }
     }
   }
   // 5. near the thresholds, align the best pairing again on its global pairs: they span the whole
