@@ -34,6 +34,15 @@ function run(list: Item[]): { genuine: number; genuinePass: number; impostor: nu
   return r;
 }
 
+/** how many of the 28 genuine pairs of one finger's 8 impressions pass at fmr01 */
+function fingerPasses(db: string, finger: string, dpi = 500): number {
+  const t = [1, 2, 3, 4, 5, 6, 7, 8].map((i) =>
+    extractTemplate(decodeImage(readFileSync(fvc(db, `${finger}_${i}.tif`)), { dpi })).template);
+  let pass = 0;
+  for (let i = 0; i < 8; i++) for (let j = i + 1; j < 8; j++) if (verify(t[i]!, t[j]!, 'fmr01').match) pass++;
+  return pass;
+}
+
 test('our templates: genuine pairs keep passing, impostors keep failing at FMR 0.1 %', () => {
   const r = run(items);
   assert.is(r.genuine, 48);
@@ -67,10 +76,7 @@ test('interoperability: our templates match SecuGen templates of the same finger
 test('a distorted loop with a dry impression (DB2 finger 109): most of its genuine pairs pass', () => {
   // what sets DB2's EER: the finger's prints are stretched differently each time and 109_8 is a
   // dry print of dotted ridges, so its ridge flows agree poorly under a rigid alignment
-  const finger = [1, 2, 3, 4, 5, 6, 7, 8].map((i) =>
-    extractTemplate(decodeImage(readFileSync(fvc('DB2_B', `109_${i}.tif`)), { dpi: 569 })).template);
-  let pass = 0;
-  for (let i = 0; i < 8; i++) for (let j = i + 1; j < 8; j++) if (verify(finger[i]!, finger[j]!, 'fmr01').match) pass++;
+  const pass = fingerPasses('DB2_B', '109', 569);
   assert.ok(pass >= FINGER_109_MIN, `genuine pairs of finger 109 accepted: ${pass} of 28`);
 });
 
@@ -78,10 +84,7 @@ test('a print cut off at the edge (DB4 finger 108, impression 7): its genuine pa
   // 108_7 holds the upper half of the print only; its pairings are local, and aligned by their
   // minutiae's directions alone they paired too few minutiae elsewhere (matcher/README.md, "How it
   // works": the rotation now also comes from the pairs' positions)
-  const finger = [1, 2, 3, 4, 5, 6, 7, 8].map((i) =>
-    extractTemplate(decodeImage(readFileSync(fvc('DB4_B', `108_${i}.tif`)))).template);
-  let pass = 0;
-  for (let i = 0; i < 8; i++) for (let j = i + 1; j < 8; j++) if (verify(finger[i]!, finger[j]!, 'fmr01').match) pass++;
+  const pass = fingerPasses('DB4_B', '108');
   assert.ok(pass >= FINGER_108_MIN, `genuine pairs of finger 108 accepted: ${pass} of 28`);
 });
 
@@ -89,10 +92,7 @@ test('a dry print (DB3 finger 110, impression 3): its pairs are found where the 
   // 110_3 is a dry print of quality 24; against 110_4 the vote's six best roots grow only chance
   // pairings, and the true one starts from a root it ranks lower (matcher/README.md, "How it works":
   // the extra roots once a comparison scores 0.25)
-  const finger = [1, 2, 3, 4, 5, 6, 7, 8].map((i) =>
-    extractTemplate(decodeImage(readFileSync(fvc('DB3_B', `110_${i}.tif`)))).template);
-  let pass = 0;
-  for (let i = 0; i < 8; i++) for (let j = i + 1; j < 8; j++) if (verify(finger[i]!, finger[j]!, 'fmr01').match) pass++;
+  const pass = fingerPasses('DB3_B', '110');
   assert.ok(pass >= FINGER_110_MIN, `genuine pairs of finger 110 accepted: ${pass} of 28`);
 });
 
