@@ -74,7 +74,10 @@ const G_TOL_REL: f64 = 0.08;
 const G_ATOL: f64 = 0.5;
 const FA_LO: f64 = 0.7;
 const FA_HI: f64 = 0.95;
-const FA_CELLS: f64 = 10;
+// the fields' agreement counts in full from this many overlapping cells (16 px: about a quarter of a
+// 500-dpi print), in proportion below: over a small overlap a poor field (a dry print's) disagrees
+// by chance as much as another finger's does, and small sensors (DB3, the R30x) mostly overlap less
+const FA_CELLS: f64 = 40;
 const FIELD_FLOOR: f64 = 0.25;
 const FIELD_NONE: i32 = 255;
 // the paired directions count in the rotation like a pair of minutiae this far (px) from the

@@ -48,4 +48,20 @@ test('minutiae that agree under ridge flows that cross are not a match', () => {
   assert.ok(verify(minutiaeOnly(a), minutiaeOnly(crossed)).match);
 });
 
+test('a ridge flow known over only a few cells counts in proportion to them', () => {
+  // the same minutiae; of the second template's field only 20 cells are kept, all turned by 90
+  // degrees: over so small an overlap a poor field (a dry print's) disagrees by chance, so it
+  // lowers the score by half the full weight (20 of 40 cells) instead of sinking it
+  let kept = 0;
+  const patch: Template = {
+    ...a, minutiae: [...a.minutiae],
+    field: { ...a.field!, dir: a.field!.dir.map((d) => (d === FIELD_NONE || kept++ >= 20 ? FIELD_NONE : (d + 64) % 128)) },
+  };
+  const minutiaeScore = compare(minutiaeOnly(a), minutiaeOnly(patch));
+  const s = compare(a, patch);
+  assert.ok(fieldsCompared(a, patch));
+  // f = 1 - w + w x 0 with w = 20 / 40, the score times f squared
+  assert.ok(Math.abs(s - 0.25 * minutiaeScore) < 0.02 * minutiaeScore, `${s} against ${minutiaeScore}`);
+});
+
 test.run();
