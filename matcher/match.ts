@@ -54,10 +54,14 @@ export interface CompactTemplate {
   ed: Float32Array;
   ea: Float32Array;
   eb: Float32Array;
-  /** hash key of each edge (see prepareProbe), -1 if too long */
-  ekey: Int32Array;
-  /** the edges with a key, sorted by key: probing the other's hash in this order reads it front to back */
-  sorted: Int16Array;
+  /**
+   * the voting edges (the KV nearest, shorter than the hash reaches) as VOTE_RECORD-byte records in
+   * hash-key order: u16 key, u8 minutia, u8 neighbour, f32 length, angle, direction (little-endian).
+   * The kernel's vote walks them front to back as the candidate: one stream, where reading each
+   * edge's key and attributes from four arrays cost a cache line apiece; and in key order it reads
+   * the probe's hash front to back.
+   */
+  vote: Uint8Array;
   /** convex hull of the minutiae, x,y pairs, counter-clockwise in pixel coordinates */
   hull: Float32Array;
   /** origin of the two grids below (pixels) */
@@ -95,6 +99,8 @@ export interface CompactTemplate {
 export type PreparedProbe = CompactTemplate;
 
 const NKEYS = ND * NA * NA;
+/** bytes of one record of CompactTemplate.vote (the kernel's H_VOTE) */
+const VOTE_RECORD = 16;
 const EMPTY_U8 = new Uint8Array(0);
 /** how far outside the minutiae hull still counts as seen (px), and the cell of its raster */
 const OV_MARGIN = 12, MASK_CELL = 6;
@@ -146,7 +152,6 @@ export function compactTemplate(t: Template): CompactTemplate {
       eb[e] = norm(a[j]! - a[i]!);
     }
   }
-  const ekey = new Int32Array(n * K).fill(-1);
   const order = new Int32Array(n * K);
   let ns = 0;
   for (let e = 0; e < n * K; e++) {
@@ -154,12 +159,19 @@ export function compactTemplate(t: Template): CompactTemplate {
     const db = Math.floor(ed[e]! / DQ);
     if (db >= ND) continue;
     const key = (db * NA + (Math.floor(ea[e]! / AQ) % NA)) * NA + (Math.floor(eb[e]! / AQ) % NA);
-    ekey[e] = key;
     order[ns++] = key * 2048 + e;
   }
   const so = order.subarray(0, ns).sort();
-  const sorted = new Int16Array(ns);
-  for (let i = 0; i < ns; i++) sorted[i] = so[i]! & 2047;
+  const vote = new Uint8Array(ns * VOTE_RECORD), vv = new DataView(vote.buffer);
+  for (let s = 0; s < ns; s++) {
+    const e = so[s]! & 2047, r = s * VOTE_RECORD;
+    vv.setUint16(r, so[s]! >> 11, true);
+    vv.setUint8(r + 2, (e / K) | 0);
+    vv.setUint8(r + 3, nb[e]!);
+    vv.setFloat32(r + 4, ed[e]!, true);
+    vv.setFloat32(r + 8, ea[e]!, true);
+    vv.setFloat32(r + 12, eb[e]!, true);
+  }
   const hull = convexHull(x, y);
   // grids start one margin before the minutiae
   let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
@@ -188,7 +200,7 @@ export function compactTemplate(t: Template): CompactTemplate {
     if (!fcount) { fcell = fcols = frows = 0; fdir = EMPTY_U8; }
   }
   return {
-    n, x, y, a, t: ty, q, w: wq, fcell, fcols, frows, fdir, fcount, nb, ed, ea, eb, ekey, sorted, hull, ox, oy, mw, mh, spans, bw, bh, bstart, bidx,
+    n, x, y, a, t: ty, q, w: wq, fcell, fcols, frows, fdir, fcount, nb, ed, ea, eb, vote, hull, ox, oy, mw, mh, spans, bw, bh, bstart, bidx,
     sig, home: 0, homeGen: 0, hashStart: 0, hashEntries: 0, hashGen: 0,
   };
 }
@@ -269,8 +281,8 @@ const al8 = (n: number): number => (n + 7) & ~7;
 
 /** Copies a compact template into the arena; false when the arena is full. */
 function placeData(c: CompactTemplate): boolean {
-  const n = c.n, ne = n * K, ns = c.sorted.length, nsp = c.spans.length, nbk = c.bstart.length, nf = c.fdir.length;
-  const size = HEADER_BYTES + 4 * al8(4 * n) + 2 * al8(n) + al8(2 * ne) + 3 * al8(4 * ne) + al8(4 * ne) + al8(2 * ns) + al8(4 * nsp) + al8(2 * nbk) + al8(nf);
+  const n = c.n, ne = n * K, nv = c.vote.length, nsp = c.spans.length, nbk = c.bstart.length, nf = c.fdir.length;
+  const size = HEADER_BYTES + 4 * al8(4 * n) + 2 * al8(n) + al8(2 * ne) + 3 * al8(4 * ne) + al8(nv) + al8(4 * nsp) + al8(2 * nbk) + al8(nf);
   const h = arenaAlloc(size);
   if (h < 0) return false;
   let o = h + HEADER_BYTES;
@@ -286,9 +298,8 @@ function placeData(c: CompactTemplate): boolean {
   F32.set(c.ed, put(7, 4 * ne) >> 2);
   F32.set(c.ea, put(8, 4 * ne) >> 2);
   F32.set(c.eb, put(9, 4 * ne) >> 2);
-  I32.set(c.ekey, put(10, 4 * ne) >> 2);
-  I16.set(c.sorted, put(11, 2 * ns) >> 1);
-  I32[hd + 12] = ns;
+  U8.set(c.vote, put(20, nv));
+  I32[hd + 12] = nv / VOTE_RECORD;
   I32[hd + 13] = c.mw; I32[hd + 14] = c.mh;
   I32.set(c.spans, put(15, 4 * nsp) >> 2);
   I32[hd + 16] = c.bw; I32[hd + 17] = c.bh;

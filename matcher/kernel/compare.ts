@@ -26,9 +26,8 @@ const H_NB: usize = 24; // i16[n*K], neighbour or -1
 const H_ED: usize = 28; // f32[n*K], edge length
 const H_EA: usize = 32; // f32[n*K], edge angle seen from the minutia
 const H_EB: usize = 36; // f32[n*K], relative direction
-const H_KEY: usize = 40; // i32[n*K], hash key or -1
-const H_SORTED: usize = 44; // i16[ns], edges with a key in key order
-const H_NS: usize = 48;
+// 40, 44: unused
+const H_NV: usize = 48; // voting edges (records at H_VOTE)
 const H_MW: usize = 52;
 const H_MH: usize = 56;
 const H_SPANS: usize = 60; // i32[2*mh]: first and last seen cell of each row
@@ -36,7 +35,7 @@ const H_BW: usize = 64;
 const H_BH: usize = 68;
 const H_BSTART: usize = 72; // u16[bw*bh+1]
 const H_BIDX: usize = 76; // u8[n]
-// 80: unused
+const H_VOTE: usize = 80; // u8[16*nv]: the voting edges' records in key order (CompactTemplate.vote)
 const H_FCOLS: usize = 84;
 const H_FROWS: usize = 88;
 const H_FDIR: usize = 92; // u8[fcols*frows]
@@ -167,6 +166,16 @@ export function outPtr(): usize { return sOut; }
   return d;
 }
 
+/**
+ * min(a, b) for a and b of the same sign, without a branch: their bits order as they do. Math.min
+ * compiles to compares and jumps (it must handle NaN and -0), and on angle differences they jump
+ * one way or the other at random.
+ */
+@inline function minSameSign(a: f64, b: f64): f64 {
+  const x = reinterpret<i64>(a), y = reinterpret<i64>(b);
+  return reinterpret<f64>(select<i64>(x, y, x < y));
+}
+
 /** JavaScript's Math.round for the non-negative values it is used on */
 @inline function roundHalfUp(x: f64): f64 { return Math.floor(x + 0.5); }
 
@@ -191,33 +200,33 @@ export function compare(p: usize, c: usize, hs: usize, he: usize): f64 {
   let nT: i32 = 0;
   // 1. vote for root pairs through similar edges
   const ped = hp(p, H_ED), pea = hp(p, H_EA), peb = hp(p, H_EB), pnb = hp(p, H_NB);
-  const ced = hp(c, H_ED), cea = hp(c, H_EA), ceb = hp(c, H_EB), cnb = hp(c, H_NB), ckey = hp(c, H_KEY), cs = hp(c, H_SORTED);
-  for (let s = 0, ns = hi(c, H_NS); s < ns; s++) {
-    const e = i16at(cs, s);
-    const key = i32at(ckey, e);
+  for (let rec = hp(c, H_VOTE), recEnd = rec + (<usize>hi(c, H_NV) << 4); rec < recEnd; rec += 16) {
+    const key = <i32>load<u16>(rec);
     let h = u16at(hs, key);
     const end = u16at(hs, key + 1);
     if (h == end) continue;
-    const d = f32at(ced, e), ea = f32at(cea, e), eb = f32at(ceb, e);
+    const ce = <i32>load<u8>(rec, 2), cn = <i32>load<u8>(rec, 3);
+    const d = <f64>load<f32>(rec, 4), ea = <f64>load<f32>(rec, 8), eb = <f64>load<f32>(rec, 12);
     const tol = D_TOL_ABS + D_TOL_REL * d, itol = 1 / tol;
     for (; h < end; h++) {
+      // without branches: about three entries in four fail a test, which one at random, so branches
+      // here were mispredicted often; a failed entry adds 0 to its cells (votes are sums of
+      // positive weights, so +0 and -0 leave a cell as it was) and does not count as touching them
       const pe = u16at(he, h);
       const dd = Math.abs(f32at(ped, pe) - d);
-      if (dd > tol) continue;
       let da = Math.abs(f32at(pea, pe) - ea);
-      if (da > PI) da = TWO_PI - da;
-      if (da > A_TOL) continue;
+      da = minSameSign(da, TWO_PI - da);
       let dbb = Math.abs(f32at(peb, pe) - eb);
-      if (dbb > PI) dbb = TWO_PI - dbb;
-      if (dbb > A_TOL) continue;
-      const w = 3.001 - dd * itol - (da + dbb) * INV_A_TOL;
-      const k1 = (pe / K) * nc + e / K, k2 = i16at(pnb, pe) * nc + i16at(cnb, e);
+      dbb = minSameSign(dbb, TWO_PI - dbb);
+      const ok = <i32>(dd <= tol) & <i32>(da <= A_TOL) & <i32>(dbb <= A_TOL);
+      const w = (3.001 - dd * itol - (da + dbb) * INV_A_TOL) * <f64>ok;
+      const k1 = (pe / K) * nc + ce, k2 = i16at(pnb, pe) * nc + cn;
       const a1 = votes + (<usize>k1 << 3), a2 = votes + (<usize>k2 << 3);
       let v = load<f64>(a1);
-      if (v == 0) { seti32(touched, nT, k1); nT++; }
+      seti32(touched, nT, k1); nT += ok & <i32>(v == 0);
       store<f64>(a1, v + w);
       v = load<f64>(a2);
-      if (v == 0) { seti32(touched, nT, k2); nT++; }
+      seti32(touched, nT, k2); nT += ok & <i32>(v == 0);
       store<f64>(a2, v + w);
     }
   }
@@ -487,16 +496,20 @@ function grow(p: usize, c: usize, pi0: i32, ci0: i32): i32 {
     head++;
     const tpi = u8at(pt, pi), tci = u8at(ct, ci);
     const rootTypesAgree = tpi == tci || tpi == 0 || tci == 0;
-    const cbase = ci * K;
+    const cbase = ci * K, cend = cbase + K;
+    // both neighbour lists are sorted by distance, and the shortest candidate edge a probe edge of
+    // length d can match (d - tol(d)) grows with d: the candidate edges too short for one probe
+    // edge are too short for the next, so the scan starts where the last one's did
+    let lo = cbase;
     for (let ep = pi * K, epEnd = ep + K; ep < epEnd; ep++) {
       const pj = i16at(pnb, ep);
       if (pj < 0) break;
       const d = f32at(ped, ep), ea = f32at(pea, ep), eb = f32at(peb, ep);
       const tol = D_TOL_ABS + D_TOL_REL * d, itol = 1 / tol;
+      while (lo < cend && i16at(cnb, lo) >= 0 && d - f32at(ced, lo) > tol) lo++;
       let bestC: i32 = -1;
       let bestE: f64 = 1e9;
-      // the candidate's neighbours are sorted by distance
-      for (let ec = cbase, ecEnd = cbase + K; ec < ecEnd; ec++) {
+      for (let ec = lo; ec < cend; ec++) {
         const cj = i16at(cnb, ec);
         if (cj < 0) break;
         let dd = f32at(ced, ec) - d;

@@ -108,4 +108,29 @@ test('a template too large for the kernel arena matches nothing, and comparing g
   assert.is(compare({ ...templates[0]! }, { ...templates[1]! }), before);
 });
 
+test("a template's voting edges are packed once each, in key order, with the edge's own attributes", () => {
+  // the kernel's vote reads these records instead of the edge arrays: a record that disagrees
+  // with the arrays (a wrong offset, byte order or minutia) would vote for the wrong roots
+  const c = compactTemplate(templates[0]!);
+  const v = new DataView(c.vote.buffer, c.vote.byteOffset, c.vote.byteLength);
+  const records = c.vote.byteLength / 16;
+  assert.ok(records >= 3 * c.n, `about six voting edges a minutia (${records} for ${c.n} minutiae)`);
+  const seen = new Set<number>();
+  let lastKey = -1;
+  for (let r = 0; r < records; r++) {
+    const key = v.getUint16(16 * r, true), i = v.getUint8(16 * r + 2), j = v.getUint8(16 * r + 3);
+    assert.ok(key >= lastKey, `record ${r} out of key order`);
+    lastKey = key;
+    // the edge of minutia i whose neighbour is j, among its six nearest
+    let e = -1;
+    for (let k = 0; k < 6; k++) if (c.nb[i * 10 + k] === j) e = i * 10 + k;
+    assert.ok(e >= 0, `record ${r}: ${j} is not one of minutia ${i}'s nearest neighbours`);
+    assert.not.ok(seen.has(e), `edge ${e} packed twice`);
+    seen.add(e);
+    assert.is(v.getFloat32(16 * r + 4, true), c.ed[e]);
+    assert.is(v.getFloat32(16 * r + 8, true), c.ea[e]);
+    assert.is(v.getFloat32(16 * r + 12, true), c.eb[e]);
+  }
+});
+
 test.run();
