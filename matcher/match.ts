@@ -49,6 +49,8 @@ export interface CompactTemplate {
   frows: number;
   fdir: Uint8Array;
   fcount: number;
+  /** each field row's first and last column with a direction (first > last: none) */
+  fspans: Int32Array;
   /** n*K neighbour index or -1; each minutia's neighbours are sorted by distance */
   nb: Int16Array;
   ed: Float32Array;
@@ -199,8 +201,14 @@ export function compactTemplate(t: Template): CompactTemplate {
     }
     if (!fcount) { fcell = fcols = frows = 0; fdir = EMPTY_U8; }
   }
+  const fspans = new Int32Array(2 * frows);
+  for (let r = 0; r < frows; r++) {
+    let first = fcols, last = -1;
+    for (let col = 0; col < fcols; col++) if (fdir[r * fcols + col] !== FIELD_NONE) { if (first === fcols) first = col; last = col; }
+    fspans[2 * r] = first; fspans[2 * r + 1] = last;
+  }
   return {
-    n, x, y, a, t: ty, q, w: wq, fcell, fcols, frows, fdir, fcount, nb, ed, ea, eb, vote, hull, ox, oy, mw, mh, spans, bw, bh, bstart, bidx,
+    n, x, y, a, t: ty, q, w: wq, fcell, fcols, frows, fdir, fcount, fspans, nb, ed, ea, eb, vote, hull, ox, oy, mw, mh, spans, bw, bh, bstart, bidx,
     sig, home: 0, homeGen: 0, hashStart: 0, hashEntries: 0, hashGen: 0,
   };
 }
@@ -275,14 +283,14 @@ function rasterHull(h: Float32Array, ox: number, oy: number, mw: number, mh: num
   if (k.K !== K || k.MASK_CELL !== MASK_CELL || k.BUCKET !== BUCKET) throw new Error('matcher kernel: compare.wasm was built with other constants than match.ts (npm run build:matcher)');
 }
 
-/** the template header the kernel reads (kernel/compare.ts, H_*): 25 int32 fields, then ox, oy and the field's cell as doubles */
+/** the template header the kernel reads (kernel/compare.ts, H_*): 26 int32 fields, then ox, oy and the field's cell as doubles */
 const HEADER_BYTES = 128;
 const al8 = (n: number): number => (n + 7) & ~7;
 
 /** Copies a compact template into the arena; false when the arena is full. */
 function placeData(c: CompactTemplate): boolean {
-  const n = c.n, ne = n * K, nv = c.vote.length, nsp = c.spans.length, nbk = c.bstart.length, nf = c.fdir.length;
-  const size = HEADER_BYTES + 4 * al8(4 * n) + 2 * al8(n) + al8(2 * ne) + 3 * al8(4 * ne) + al8(nv) + al8(4 * nsp) + al8(2 * nbk) + al8(nf);
+  const n = c.n, ne = n * K, nv = c.vote.length, nsp = c.spans.length, nbk = c.bstart.length, nf = c.fdir.length, nfs = c.fspans.length;
+  const size = HEADER_BYTES + 4 * al8(4 * n) + 2 * al8(n) + al8(2 * ne) + 3 * al8(4 * ne) + al8(nv) + al8(4 * nsp) + al8(2 * nbk) + al8(nf) + al8(4 * nfs);
   const h = arenaAlloc(size);
   if (h < 0) return false;
   let o = h + HEADER_BYTES;
@@ -308,6 +316,7 @@ function placeData(c: CompactTemplate): boolean {
   I32[hd + 21] = c.fcols; I32[hd + 22] = c.frows;
   U8.set(c.fdir, put(23, nf));
   I32[hd + 24] = c.fcount;
+  I32.set(c.fspans, put(25, 4 * nfs) >> 2);
   F64[(h >> 3) + 13] = c.ox; F64[(h >> 3) + 14] = c.oy; F64[(h >> 3) + 15] = c.fcell;
   c.home = h; c.homeGen = arenaGen;
   return true;

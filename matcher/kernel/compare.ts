@@ -40,6 +40,7 @@ const H_FCOLS: usize = 84;
 const H_FROWS: usize = 88;
 const H_FDIR: usize = 92; // u8[fcols*frows]
 const H_FCOUNT: usize = 96;
+const H_FSPANS: usize = 100; // i32[2*frows]: first and last column with a direction of each row
 const H_OX: usize = 104; // f64
 const H_OY: usize = 112; // f64
 const H_FCELL: usize = 120; // f64: px, not always whole (a record read at another resolution)
@@ -363,10 +364,16 @@ function fieldAgreement(p: usize, c: usize): void {
   const ux = co * pcell * inv, vx = -si * pcell * inv;
   let n: i32 = 0;
   let sum: f64 = 0;
+  const pspans = hp(p, H_FSPANS);
   for (let gy = 0; gy < prows; gy++) {
+    // only the probe's cells from the row's first direction to its last (about half of them); the
+    // cells before still step u and v, so that each cell's position is the same sum as before
+    const first = i32at(pspans, gy << 1), last = i32at(pspans, (gy << 1) + 1);
+    if (first > last) continue;
     const dx = 0.5 * pcell - tx, dy = (<f64>gy + 0.5) * pcell - ty;
     let u = (co * dx + si * dy) * inv, v = (-si * dx + co * dy) * inv;
-    for (let i = gy * pcols, end = i + pcols; i < end; i++, u += ux, v += vx) {
+    for (let k = 0; k < first; k++) { u += ux; v += vx; }
+    for (let i = gy * pcols + first, end = gy * pcols + last + 1; i < end; i++, u += ux, v += vx) {
       const d = u8at(pd, i);
       if (d == FIELD_NONE || u < 0 || v < 0 || u >= fcols || v >= frows) continue;
       const e = u8at(cd, <i32>v * cols + <i32>u);
