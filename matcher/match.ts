@@ -81,8 +81,14 @@ export interface CompactTemplate {
   /** minutiae bucketed in BUCKET cells (bw x bh), for pairing minutiae by position */
   bw: number;
   bh: number;
-  bstart: Uint16Array;
-  bidx: Uint8Array;
+  /**
+   * for each bucket, the minutiae of the 3 x 3 buckets around it, row by row, as one list (the
+   * grid gets a ring of empty buckets, (bw+2) x (bh+2), so that a position just outside it has a
+   * list too): nstart[cell]..nstart[cell+1] index nidx. Pairing by position reads one list where it
+   * read up to four buckets, and visits the minutiae within reach in the same order
+   */
+  nstart: Uint16Array;
+  nidx: Uint8Array;
   /** content signature: orders two templates so that compare(a, b) and compare(b, a) agree exactly */
   sig: number;
   /**
@@ -188,6 +194,7 @@ export function compactTemplate(t: Template): CompactTemplate {
   for (let k = 0; k < bw * bh; k++) bstart[k + 1]! += bstart[k]!;
   const bfill = bstart.slice(0, bw * bh);
   for (let i = 0; i < n; i++) bidx[bfill[(((y[i]! - oy) / BUCKET) | 0) * bw + (((x[i]! - ox) / BUCKET) | 0)]!++] = i;
+  const { nstart, nidx } = neighbourhoods(bw, bh, bstart, bidx);
   const f = t.field;
   let fcell = 0, fcols = 0, frows = 0, fdir = EMPTY_U8, fcount = 0;
   if (f && f.cell > 0 && f.cols > 0 && f.rows > 0 && f.dir.length === f.cols * f.rows) {
@@ -208,9 +215,35 @@ export function compactTemplate(t: Template): CompactTemplate {
     fspans[2 * r] = first; fspans[2 * r + 1] = last;
   }
   return {
-    n, x, y, a, t: ty, q, w: wq, fcell, fcols, frows, fdir, fcount, fspans, nb, ed, ea, eb, vote, hull, ox, oy, mw, mh, spans, bw, bh, bstart, bidx,
+    n, x, y, a, t: ty, q, w: wq, fcell, fcols, frows, fdir, fcount, fspans, nb, ed, ea, eb, vote, hull, ox, oy, mw, mh, spans, bw, bh, nstart, nidx,
     sig, home: 0, homeGen: 0, hashStart: 0, hashEntries: 0, hashGen: 0,
   };
+}
+
+/** The 3 x 3 neighbourhood lists of a bucket grid (CompactTemplate.nstart and nidx). */
+function neighbourhoods(bw: number, bh: number, bstart: Uint16Array, bidx: Uint8Array): { nstart: Uint16Array; nidx: Uint8Array } {
+  const nw = bw + 2, nh = bh + 2;
+  const nstart = new Uint16Array(nw * nh + 1);
+  let nidx = new Uint8Array(0);
+  // pass 0 counts, pass 1 fills; cell (cx, cy) is bucket (cx - 1, cy - 1), its sources the buckets
+  // (cx - 2 .. cx, cy - 2 .. cy) that exist
+  for (let pass = 0; pass < 2; pass++) {
+    let m = 0;
+    for (let cy = 0; cy < nh; cy++) for (let cx = 0; cx < nw; cx++) {
+      nstart[cy * nw + cx] = m;
+      for (let sy = Math.max(0, cy - 2); sy <= Math.min(bh - 1, cy); sy++) {
+        for (let sx = Math.max(0, cx - 2); sx <= Math.min(bw - 1, cx); sx++) {
+          for (let h = bstart[sy * bw + sx]!, end = bstart[sy * bw + sx + 1]!; h < end; h++) {
+            if (pass) nidx[m] = bidx[h]!;
+            m++;
+          }
+        }
+      }
+    }
+    nstart[nw * nh] = m;
+    if (!pass) nidx = new Uint8Array(m);
+  }
+  return { nstart, nidx };
 }
 
 /**
@@ -289,8 +322,8 @@ const al8 = (n: number): number => (n + 7) & ~7;
 
 /** Copies a compact template into the arena; false when the arena is full. */
 function placeData(c: CompactTemplate): boolean {
-  const n = c.n, ne = n * K, nv = c.vote.length, nsp = c.spans.length, nbk = c.bstart.length, nf = c.fdir.length, nfs = c.fspans.length;
-  const size = HEADER_BYTES + 4 * al8(4 * n) + 2 * al8(n) + al8(2 * ne) + 3 * al8(4 * ne) + al8(nv) + al8(4 * nsp) + al8(2 * nbk) + al8(nf) + al8(4 * nfs);
+  const n = c.n, ne = n * K, nv = c.vote.length, nsp = c.spans.length, nns = c.nstart.length, nf = c.fdir.length, nfs = c.fspans.length;
+  const size = HEADER_BYTES + 4 * al8(4 * n) + 2 * al8(n) + al8(2 * ne) + 3 * al8(4 * ne) + al8(nv) + al8(4 * nsp) + al8(2 * nns) + al8(c.nidx.length) + al8(nf) + al8(4 * nfs);
   const h = arenaAlloc(size);
   if (h < 0) return false;
   let o = h + HEADER_BYTES;
@@ -311,8 +344,8 @@ function placeData(c: CompactTemplate): boolean {
   I32[hd + 13] = c.mw; I32[hd + 14] = c.mh;
   I32.set(c.spans, put(15, 4 * nsp) >> 2);
   I32[hd + 16] = c.bw; I32[hd + 17] = c.bh;
-  U16.set(c.bstart, put(18, 2 * nbk) >> 1);
-  U8.set(c.bidx, put(19, n));
+  U16.set(c.nstart, put(18, 2 * nns) >> 1);
+  U8.set(c.nidx, put(19, c.nidx.length));
   I32[hd + 21] = c.fcols; I32[hd + 22] = c.frows;
   U8.set(c.fdir, put(23, nf));
   I32[hd + 24] = c.fcount;

@@ -33,8 +33,8 @@ const H_MH: usize = 56;
 const H_SPANS: usize = 60; // i32[2*mh]: first and last seen cell of each row
 const H_BW: usize = 64;
 const H_BH: usize = 68;
-const H_BSTART: usize = 72; // u16[bw*bh+1]
-const H_BIDX: usize = 76; // u8[n]
+const H_NSTART: usize = 72; // u16[(bw+2)*(bh+2)+1]: where each bucket's neighbourhood list starts (CompactTemplate.nstart)
+const H_NIDX: usize = 76; // u8[]: the lists
 const H_VOTE: usize = 80; // u8[16*nv]: the voting edges' records in key order (CompactTemplate.vote)
 const H_FCOLS: usize = 84;
 const H_FROWS: usize = 88;
@@ -433,7 +433,7 @@ function globalPairs(p: usize, c: usize): void {
   let gp: i32 = 0, gpt: i32 = 0;
   let gerr: f64 = 0, inC: f64 = 0;
   const pa = hp(p, H_A), px = hp(p, H_X), py = hp(p, H_Y), pt = hp(p, H_T);
-  const pbs = hp(p, H_BSTART), pbi = hp(p, H_BIDX), pbw = hi(p, H_BW), pbh = hi(p, H_BH);
+  const pns = hp(p, H_NSTART), pni = hp(p, H_NIDX), pbw = hi(p, H_BW), pbh = hi(p, H_BH);
   const pox = load<f64>(p + H_OX), poy = load<f64>(p + H_OY);
   const cx = hp(c, H_X), cy = hp(c, H_Y), ca = hp(c, H_A), ct = hp(c, H_T), cw = hp(c, H_W);
   const ncand = hi(c, H_N);
@@ -445,27 +445,24 @@ function globalPairs(p: usize, c: usize): void {
     if (aj < 0) aj += TWO_PI; else if (aj >= TWO_PI) aj -= TWO_PI;
     const rg = Math.sqrt((X - gx) * (X - gx) + (Y - gy) * (Y - gy));
     const tol = Math.min(BUCKET, G_TOL + G_TOL_REL * rg);
-    // only the buckets that the tolerance window touches (tol <= BUCKET: at most 2 x 2 of them),
-    // in the order the 3 x 3 around the minutia's own bucket would visit them
-    const x0 = max(0, <i32>Math.floor((X - tol - pox) / BUCKET)), x1 = min(pbw - 1, <i32>Math.floor((X + tol - pox) / BUCKET));
-    const y0 = max(0, <i32>Math.floor((Y - tol - poy) / BUCKET)), y1 = min(pbh - 1, <i32>Math.floor((Y + tol - poy) / BUCKET));
+    // every probe minutia within tol (<= BUCKET) is in the 3 x 3 buckets around the one (X, Y)
+    // falls in: one list holds them, row by row (a bucket off the grid's ring holds none)
     let bi: i32 = -1;
     let be: f64 = 1e9;
-    for (let yy = y0; yy <= y1; yy++) {
-      for (let xx = x0; xx <= x1; xx++) {
-        const cell = yy * pbw + xx;
-        for (let h = u16at(pbs, cell), end = u16at(pbs, cell + 1); h < end; h++) {
-          const i = u8at(pbi, h);
-          if (i16at(usedP, i) >= 0) continue;
-          const dx = f32at(px, i) - X, dy = f32at(py, i) - Y;
-          const d2 = dx * dx + dy * dy;
-          if (d2 > tol * tol) continue;
-          let da = Math.abs(f32at(pa, i) - aj);
-          if (da > PI) da = TWO_PI - da;
-          if (da > G_ATOL) continue;
-          const e = Math.sqrt(d2) / tol + da / G_ATOL;
-          if (e < be) { be = e; bi = i; }
-        }
+    const bx = Math.floor((X - pox) / BUCKET), by = Math.floor((Y - poy) / BUCKET);
+    if (bx >= -1 && by >= -1 && bx <= <f64>pbw && by <= <f64>pbh) {
+      const cell = (<i32>by + 1) * (pbw + 2) + <i32>bx + 1;
+      for (let h = u16at(pns, cell), end = u16at(pns, cell + 1); h < end; h++) {
+        const i = u8at(pni, h);
+        if (i16at(usedP, i) >= 0) continue;
+        const dx = f32at(px, i) - X, dy = f32at(py, i) - Y;
+        const d2 = dx * dx + dy * dy;
+        if (d2 > tol * tol) continue;
+        let da = Math.abs(f32at(pa, i) - aj);
+        if (da > PI) da = TWO_PI - da;
+        if (da > G_ATOL) continue;
+        const e = Math.sqrt(d2) / tol + da / G_ATOL;
+        if (e < be) { be = e; bi = i; }
       }
     }
     if (bi >= 0) {
