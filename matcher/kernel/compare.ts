@@ -444,7 +444,7 @@ function globalPairs(p: usize, c: usize): void {
     let aj = f32at(ca, j) + th;
     if (aj < 0) aj += TWO_PI; else if (aj >= TWO_PI) aj -= TWO_PI;
     const rg = Math.sqrt((X - gx) * (X - gx) + (Y - gy) * (Y - gy));
-    const tol = Math.min(BUCKET, G_TOL + G_TOL_REL * rg);
+    const tol = Math.min(BUCKET, G_TOL + G_TOL_REL * rg), tol2 = tol * tol;
     // every probe minutia within tol (<= BUCKET) is in the 3 x 3 buckets around the one (X, Y)
     // falls in: one list holds them, row by row (a bucket off the grid's ring holds none)
     let bi: i32 = -1;
@@ -454,13 +454,12 @@ function globalPairs(p: usize, c: usize): void {
       const cell = (<i32>by + 1) * (pbw + 2) + <i32>bx + 1;
       for (let h = u16at(pns, cell), end = u16at(pns, cell + 1); h < end; h++) {
         const i = u8at(pni, h);
-        if (i16at(usedP, i) >= 0) continue;
         const dx = f32at(px, i) - X, dy = f32at(py, i) - Y;
         const d2 = dx * dx + dy * dy;
-        if (d2 > tol * tol) continue;
         let da = Math.abs(f32at(pa, i) - aj);
-        if (da > PI) da = TWO_PI - da;
-        if (da > G_ATOL) continue;
+        da = minSameSign(da, TWO_PI - da);
+        // one test where there were three, each failing at random
+        if (<i32>(i16at(usedP, i) >= 0) | <i32>(d2 > tol2) | <i32>(da > G_ATOL)) continue;
         const e = Math.sqrt(d2) / tol + da / G_ATOL;
         if (e < be) { be = e; bi = i; }
       }
@@ -516,15 +515,16 @@ function grow(p: usize, c: usize, pi0: i32, ci0: i32): i32 {
       for (let ec = lo; ec < cend; ec++) {
         const cj = i16at(cnb, ec);
         if (cj < 0) break;
-        let dd = f32at(ced, ec) - d;
-        if (dd > tol) break;
-        if (dd < 0) { dd = -dd; if (dd > tol) continue; }
+        const dr = f32at(ced, ec) - d;
+        if (dr > tol) break;
+        // from lo on dr >= -tol; whether the edge is shorter or longer, and which angle fails,
+        // are random: one test of both angles, computed without branches, where there were three
+        const dd = Math.abs(dr);
         let da = Math.abs(f32at(cea, ec) - ea);
-        if (da > PI) da = TWO_PI - da;
-        if (da > A_TOL) continue;
+        da = minSameSign(da, TWO_PI - da);
         let db = Math.abs(f32at(ceb, ec) - eb);
-        if (db > PI) db = TWO_PI - db;
-        if (db > A_TOL) continue;
+        db = minSameSign(db, TWO_PI - db);
+        if (<i32>(da > A_TOL) | <i32>(db > A_TOL)) continue;
         const err = dd * itol + (da + db) * INV_A_TOL;
         if (err < bestE) { bestE = err; bestC = cj; }
       }
