@@ -80,6 +80,8 @@ const FA_HI: f64 = 0.95;
 const FA_CELLS: f64 = 40;
 const FIELD_FLOOR: f64 = 0.25;
 const FIELD_NONE: i32 = 255;
+const ONE_BITS: i64 = reinterpret<i64>(<f64>1);
+const TYPE_W_BITS: i64 = reinterpret<i64>(TYPE_W);
 // the paired directions count in the rotation like a pair of minutiae this far (px) from the
 // pairs' centroid: a few close pairs are aligned mostly by their directions, pairs spread over a
 // print mostly by their positions (matcher/README.md, "How it works")
@@ -175,6 +177,16 @@ export function outPtr(): usize { return sOut; }
 @inline function minSameSign(a: f64, b: f64): f64 {
   const x = reinterpret<i64>(a), y = reinterpret<i64>(b);
   return reinterpret<f64>(select<i64>(x, y, x < y));
+}
+
+/**
+ * adiff for a and b in [0, 2π), without branches: their difference needs at most one turn, chosen
+ * by selects on the bits (a select of doubles compiles to a jump)
+ */
+@inline function adiffFlat(a: f64, b: f64): f64 {
+  const d = a - b;
+  const up = reinterpret<i64>(d + TWO_PI), down = reinterpret<i64>(d - TWO_PI);
+  return reinterpret<f64>(select<i64>(down, select<i64>(up, reinterpret<i64>(d), d <= -PI), d > PI));
 }
 
 /** JavaScript's Math.round for the non-negative values it is used on */
@@ -498,7 +510,7 @@ function grow(p: usize, c: usize, pi0: i32, ci0: i32): i32 {
     const pi = i16at(pp, head), ci = i16at(pc, head);
     head++;
     const tpi = u8at(pt, pi), tci = u8at(ct, ci);
-    const rootTypesAgree = tpi == tci || tpi == 0 || tci == 0;
+    const rootTypesAgree = <i32>(tpi == tci) | <i32>(tpi == 0) | <i32>(tci == 0);
     const cbase = ci * K, cend = cbase + K;
     // both neighbour lists are sorted by distance, and the shortest candidate edge a probe edge of
     // length d can match (d - tol(d)) grows with d: the candidate edges too short for one probe
@@ -531,10 +543,13 @@ function grow(p: usize, c: usize, pi0: i32, ci0: i32): i32 {
       if (bestC < 0) continue;
       const cur = i16at(p2c, pj);
       const tpj = u8at(pt, pj), tcj = u8at(ct, bestC);
-      const w: f64 = rootTypesAgree && (tpj == tcj || tpj == 0 || tcj == 0) ? 1 : TYPE_W;
+      const agree = rootTypesAgree & (<i32>(tpj == tcj) | <i32>(tpj == 0) | <i32>(tcj == 0));
+      const w = reinterpret<f64>(select<i64>(ONE_BITS, TYPE_W_BITS, agree));
       if (cur == bestC) { support += w; continue; }
-      if (cur >= 0 || i16at(c2p, bestC) >= 0) continue;
-      if (Math.abs(adiff(adiff(f32at(ca, bestC), f32at(pa, pj)), rot)) > ROT_TOL) continue;
+      // taken on either side, or turned too far from the root's rotation: one test, without the
+      // branches of adiff (|adiff(x, rot)| is the circular distance of x and rot)
+      const turn = Math.abs(adiffFlat(f32at(ca, bestC), f32at(pa, pj)) - rot);
+      if (<i32>(cur >= 0) | <i32>(i16at(c2p, bestC) >= 0) | <i32>(minSameSign(turn, TWO_PI - turn) > ROT_TOL)) continue;
       seti16(p2c, pj, bestC); seti16(c2p, bestC, pj); seti16(pp, np, pj); seti16(pc, np, bestC); np++;
       support += w;
     }
