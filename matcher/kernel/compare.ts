@@ -170,9 +170,9 @@ export function outPtr(): usize { return sOut; }
 }
 
 /**
- * min(a, b) for a and b of the same sign, without a branch: their bits order as they do. Math.min
- * compiles to compares and jumps (it must handle NaN and -0), and on angle differences they jump
- * one way or the other at random.
+ * min(a, b) for a and b not both negative, without a branch: as signed integers their bits order
+ * as they do (two negatives would order the other way). Math.min compiles to compares and jumps
+ * (it must handle NaN and -0), and on angle differences they jump one way or the other at random.
  */
 @inline function minSameSign(a: f64, b: f64): f64 {
   const x = reinterpret<i64>(a), y = reinterpret<i64>(b);
