@@ -3,7 +3,7 @@
  * checked out with `git worktree add`, or a copy being tuned), on our FVC2002 templates:
  *   1. whether the two give the same score to every pair, bit for bit (a rewrite meant for speed
  *      must; a change of method reports how many pairs moved);
- *   2. the speed of `comparePrepared` over a third of all pairs, in interleaved rounds (each
+ *   2. the speed of `comparePrepared` over a sixth of all pairs (a different sixth in alternate rounds), in interleaved rounds (each
  *      alternating which copy goes first), so that the host's swings (this VM runs the same code
  *      up to 1.5 times apart for minutes) hit both. Repeat it, and believe only differences larger
  *      than the rounds' spread.
