@@ -3,10 +3,10 @@
  * checked out with `git worktree add`, or a copy being tuned), on our FVC2002 templates:
  *   1. whether the two give the same score to every pair, bit for bit (a rewrite meant for speed
  *      must; a change of method reports how many pairs moved);
- *   2. the speed of `comparePrepared` over a sixth of all pairs (a different sixth in alternate rounds), in interleaved rounds (each
- *      alternating which copy goes first), so that the host's swings (this VM runs the same code
- *      up to 1.5 times apart for minutes) hit both. Repeat it, and believe only differences larger
- *      than the rounds' spread.
+ *   2. the speed of `comparePrepared` over a sixth of all pairs (a different sixth in alternate
+ *      rounds), in interleaved rounds that alternate which copy goes first, so that the host's
+ *      swings (this VM runs the same code up to 1.5 times apart for minutes) hit both. Repeat it,
+ *      and believe only differences larger than the rounds' spread.
  *   npx tsx matcher/kernel-ab.ts OTHER_MATCHER_DIR [--rounds N] [--templates FILE]
  * The templates are extracted once (about a minute) and written to FILE if given, then loaded
  * from it on later runs; a saved file is only valid for the extractor that wrote it.
