@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { compactTemplate, compare, compareCompact, comparePrepared, decodeImage, decodeIso19794, encodeIso19794, extractTemplate, prepareProbe } from '../../matcher/index.ts';
 import type { CompactTemplate, Template } from '../../matcher/index.ts';
-import { arenaAlloc, arenaFree, arenaReset } from '../../matcher/kernel-host.ts';
+import { arenaAlloc, arenaFree, arenaReset, kernelConstants } from '../../matcher/kernel-host.ts';
+import { FIELD_NONE } from '../../matcher/index.ts';
 import { compileKernel } from '../../scripts/build-matcher-kernel.ts';
 import { fvc } from './datasets.ts';
 
@@ -130,6 +131,41 @@ test("a template's voting edges are packed once each, in key order, with the edg
     assert.is(v.getFloat32(16 * r + 4, true), c.ed[e]);
     assert.is(v.getFloat32(16 * r + 8, true), c.ea[e]);
     assert.is(v.getFloat32(16 * r + 12, true), c.eb[e]);
+  }
+});
+
+test("pairing by position's bucket lists hold exactly the minutiae of the 3 x 3 buckets around each, row by row", () => {
+  // the kernel reads one list where it walked the buckets a tolerance window touched: a minutia
+  // missing from a list is a pair never found, one out of order can change which pair wins
+  const { BUCKET } = kernelConstants();
+  for (const t of templates) {
+    const c = compactTemplate(t);
+    const bucketOf = (i: number): [number, number] => [Math.floor((c.x[i]! - c.ox) / BUCKET), Math.floor((c.y[i]! - c.oy) / BUCKET)];
+    const nw = c.bw + 2, nh = c.bh + 2;
+    assert.is(c.nstart.length, nw * nh + 1);
+    for (let cy = 0; cy < nh; cy++) for (let cx = 0; cx < nw; cx++) {
+      const listed = Array.from(c.nidx.subarray(c.nstart[cy * nw + cx]!, c.nstart[cy * nw + cx + 1]!));
+      // expected: buckets (cx-2..cx, cy-2..cy) row by row, each in index order
+      const expected: number[] = [];
+      for (let sy = cy - 2; sy <= cy; sy++) for (let sx = cx - 2; sx <= cx; sx++) {
+        for (let i = 0; i < c.n; i++) { const [bx, by] = bucketOf(i); if (bx === sx && by === sy) expected.push(i); }
+      }
+      assert.equal(listed, expected, `bucket (${cx - 1}, ${cy - 1})`);
+    }
+  }
+});
+
+test("the field's row spans run from each row's first cell with a direction to its last", () => {
+  // the field agreement skips the cells outside them: a span too short drops cells it should count
+  for (const t of templates) {
+    const c = compactTemplate(t);
+    assert.ok(c.fcount > 0, 'our templates carry a field');
+    for (let r = 0; r < c.frows; r++) {
+      const row = Array.from(c.fdir.subarray(r * c.fcols, (r + 1) * c.fcols));
+      const first = row.findIndex((d) => d !== FIELD_NONE), last = row.length - 1 - [...row].reverse().findIndex((d) => d !== FIELD_NONE);
+      if (first < 0) assert.ok(c.fspans[2 * r]! > c.fspans[2 * r + 1]!, `row ${r} has no direction: an empty span`);
+      else assert.equal([c.fspans[2 * r], c.fspans[2 * r + 1]], [first, last], `row ${r}`);
+    }
   }
 });
 
