@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { compactTemplate, compare, compareCompact, comparePrepared, decodeImage, decodeIso19794, encodeIso19794, extractTemplate, prepareProbe } from '../../matcher/index.ts';
 import type { CompactTemplate, Template } from '../../matcher/index.ts';
-import { arenaAlloc, arenaFree, arenaReset, kernelConstants } from '../../matcher/kernel-host.ts';
+import { U16, arenaAlloc, arenaFree, arenaReset, kernelConstants } from '../../matcher/kernel-host.ts';
+import { EDGE_ANGLE_BIN, EDGE_KEYS, EDGE_LENGTH_BIN, edgeKey } from '../../matcher/match.ts';
 import { FIELD_NONE } from '../../matcher/index.ts';
 import { compileKernel } from '../../scripts/build-matcher-kernel.ts';
 import { fvc } from './datasets.ts';
@@ -132,6 +133,43 @@ test("a template's voting edges are packed once each, in key order, with the edg
     assert.is(v.getFloat32(16 * r + 8, true), c.ea[e]);
     assert.is(v.getFloat32(16 * r + 12, true), c.eb[e]);
   }
+});
+
+test("a probe's hash finds each voting edge from its own bin, both neighbours in length and edge angle, and the nearer neighbour in relative direction", () => {
+  // the vote meets only the probe edges stored under the candidate edge's own key: an edge missing
+  // from a bin loses votes, an edge stored too widely costs time for nothing
+  const p = prepareProbe(templates[0]!);
+  const starts = p.hashStart >> 1, entries = p.hashEntries >> 1;
+  const holds = (key: number, e: number): boolean => {
+    if (key < 0) return false;
+    for (let h = U16[starts + key]!; h < U16[starts + key + 1]!; h++) if (U16[entries + h] === e) return true;
+    return false;
+  };
+  const copies = new Map<number, number>();
+  for (let h = 0; h < U16[starts + EDGE_KEYS]!; h++) copies.set(U16[entries + h]!, (copies.get(U16[entries + h]!) ?? 0) + 1);
+  const TWO_PI = 2 * Math.PI, A = EDGE_ANGLE_BIN, L = EDGE_LENGTH_BIN;
+  const wrap = (x: number): number => ((x % TWO_PI) + TWO_PI) % TWO_PI;
+  // the middle of the bin `by` bins away from x's own (angles wrap; the last bin is the narrow one)
+  const angleBin = (x: number, by: number): number => wrap((Math.floor(x / A) + by + 0.5) * A);
+  let edges = 0;
+  for (let e = 0; e < p.n * 10; e++) {
+    const d = p.ed[e]!, ea = p.ea[e]!, eb = p.eb[e]!;
+    if (p.nb[e]! < 0 || e % 10 >= 6 || edgeKey(d, ea, eb) < 0) continue;
+    edges++;
+    assert.ok(holds(edgeKey(d, ea, eb), e), `edge ${e} is not under its own key`);
+    const nearerBelow = eb / A - Math.floor(eb / A) < 0.5;
+    assert.is(holds(edgeKey(d, ea, angleBin(eb, -1)), e), nearerBelow, `edge ${e}: the bin below its relative direction`);
+    assert.is(holds(edgeKey(d, ea, angleBin(eb, 1)), e), !nearerBelow, `edge ${e}: the bin above its relative direction`);
+    assert.not.ok(holds(edgeKey(d, ea, angleBin(eb, 2)), e), `edge ${e}: two bins away`);
+    assert.ok(holds(edgeKey(d, angleBin(ea, -1), eb), e) && holds(edgeKey(d, angleBin(ea, 1), eb), e), `edge ${e}: both bins beside its edge angle`);
+    const db = Math.floor(d / L);
+    if (db > 0) assert.ok(holds(edgeKey((db - 0.5) * L, ea, eb), e), `edge ${e}: the length bin below`);
+    if (edgeKey((db + 1.5) * L, ea, eb) >= 0) assert.ok(holds(edgeKey((db + 1.5) * L, ea, eb), e), `edge ${e}: the length bin above`);
+    // 3 lengths x 3 edge angles x 2 relative directions, fewer at the ends of the length range
+    const lengths = (db > 0 ? 1 : 0) + 1 + (edgeKey((db + 1.5) * L, ea, eb) >= 0 ? 1 : 0);
+    assert.is(copies.get(e), lengths * 3 * 2, `edge ${e}: copies`);
+  }
+  assert.ok(edges >= 3 * p.n, `about six voting edges a minutia (${edges} for ${p.n} minutiae)`);
 });
 
 test("pairing by position's bucket lists hold exactly the minutiae of the 3 x 3 buckets around each, row by row", () => {
