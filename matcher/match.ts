@@ -378,9 +378,9 @@ const hashCounts = new Uint16Array(NKEYS + 1);
  * The nearer neighbour only (18 copies of an edge instead of 27): a candidate edge then meets the
  * probe edges within half a bin of its relative direction always, and those up to a bin away only on
  * the side its own bin reaches; it visits a third fewer entries and the comparison runs about a
- * tenth faster. The roots it loses were chance agreements as often as not: EER, FMR1000 and the
- * robustness conditions were the same or better (matcher/README.md, "Speed in 2026-12-03's fourth
- * session"). The same cut in length or edge angle lost genuine pairs.
+ * tenth faster, and EER, FMR1000 and the robustness conditions were the same or better
+ * (matcher/README.md, "Speed in 2026-12-03's fourth session"). The same cut in length or edge
+ * angle lost genuine pairs.
  */
 function placeHash(c: CompactTemplate): boolean {
   const counts = hashCounts.fill(0);
